@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** Device state (XFS4IoT common status): published on every change, never inferred from the last error. */
+export const DeviceState = z.enum(['online', 'offline', 'hardwareError', 'busy', 'noDevice']);
+export type DeviceState = z.infer<typeof DeviceState>;
+
+/** Whether an ID card lies on the reader. */
+export const IdCardMedia = z.enum(['present', 'notPresent', 'unknown']);
+export type IdCardMedia = z.infer<typeof IdCardMedia>;
+
+export const IdCardReaderStatus = z.object({
+  device: DeviceState,
+  media: IdCardMedia,
+  /** Last problem in words an engineer can act on (never personal data); null when healthy. */
+  detail: z.string().nullable(),
+});
+export type IdCardReaderStatus = z.infer<typeof IdCardReaderStatus>;
+
+export const DevicesStatus = z.object({
+  idcard: IdCardReaderStatus,
+});
+export type DevicesStatus = z.infer<typeof DevicesStatus>;
+
+/** Faults the ID card simulator can be told to produce (PROTOCOLS.md section 1 status words and the wire). */
+export const IdCardFault = z.enum([
+  'none',
+  'noCard',
+  'garbledFrame',
+  'checksumError',
+  'unplugMidFrame',
+  'samNotAuthorised',
+  'samSelfTestFailed',
+  'readFailed',
+]);
+export type IdCardFault = z.infer<typeof IdCardFault>;

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { DevicesStatus, IdCardFault } from './devices.ts';
+import { IdCardType } from './identity.ts';
+import type { Result } from './result.ts';
+import { ServiceId, ServiceTile } from './services.ts';
+
+/**
+ * The socket.io contract between kiosk-ui and device-agent. The agent owns the session; the UI renders the
+ * state it publishes and sends the citizen's choices back as commands with an acknowledgement.
+ * The UI never receives a full ID number, a photo or any secret.
+ */
+
+export const DisplayMode = z.enum(['normal', 'elder']);
+export type DisplayMode = z.infer<typeof DisplayMode>;
+
+/** Where the kiosk is in a visit. */
+export const KioskPhase = z.enum(['attract', 'awaitCard', 'reading', 'greeting', 'home']);
+export type KioskPhase = z.infer<typeof KioskPhase>;
+
+export const SessionView = z.object({
+  sessionId: z.string(),
+  cardType: IdCardType,
+  maskedName: z.string(),
+  maskedIdNumber: z.string(),
+  /** Whether the server found this person's records (false when unknown or the server is unreachable). */
+  recordsFound: z.boolean(),
+  pensioner: z.boolean(),
+});
+export type SessionView = z.infer<typeof SessionView>;
+
+export const IdleView = z.object({
+  /** Epoch ms when the session ends unless extended. */
+  deadline: z.number(),
+  /** Epoch ms when the warning shows (at least 20 s before the deadline). */
+  warnAt: z.number(),
+  warning: z.boolean(),
+});
+export type IdleView = z.infer<typeof IdleView>;
+
+export const NoticeCode = z.enum([
+  'cardReadFailed',
+  'readerUnavailable',
+  'serverUnreachable',
+  'personNotFound',
+  'sessionEnded',
+  'sessionTimedOut',
+  'staffCalled',
+]);
+export type NoticeCode = z.infer<typeof NoticeCode>;
+
+export const Notice = z.object({ code: NoticeCode, at: z.number() });
+export type Notice = z.infer<typeof Notice>;
+
+export const SimulatorCitizen = z.object({
+  key: z.string(),
+  cardType: IdCardType,
+  label: z.string(),
+  maskedIdNumber: z.string(),
+});
+export type SimulatorCitizen = z.infer<typeof SimulatorCitizen>;
+
+export const SimulatorView = z.object({
+  cardOnReader: z.string().nullable(),
+  fault: IdCardFault,
+  citizens: z.array(SimulatorCitizen),
+});
+export type SimulatorView = z.infer<typeof SimulatorView>;
+
+export const KioskState = z.object({
+  kioskId: z.string(),
+  phase: KioskPhase,
+  displayMode: DisplayMode,
+  session: SessionView.nullable(),
+  idle: IdleView.nullable(),
+  services: z.array(ServiceTile),
+  devices: DevicesStatus,
+  notice: Notice.nullable(),
+  /** Present only when the agent runs simulated devices. */
+  simulator: SimulatorView.nullable(),
+  /** Increases on every publish so a client can drop stale states. */
+  revision: z.number(),
+});
+export type KioskState = z.infer<typeof KioskState>;
+
+/** Commands: name -> request payload schema and response data schema. */
+export const Commands = {
+  'session.begin': { request: z.object({}), response: z.object({}) },
+  'session.cancel': { request: z.object({}), response: z.object({}) },
+  'session.extend': { request: z.object({}), response: z.object({ deadline: z.number() }) },
+  'session.end': { request: z.object({}), response: z.object({}) },
+  'session.continue': { request: z.object({}), response: z.object({}) },
+  'service.open': { request: z.object({ serviceId: ServiceId }), response: z.object({}) },
+  'display.setMode': { request: z.object({ mode: DisplayMode }), response: z.object({}) },
+  'staff.call': { request: z.object({}), response: z.object({}) },
+  'sim.placeCard': { request: z.object({ citizenKey: z.string().min(1) }), response: z.object({}) },
+  'sim.liftCard': { request: z.object({}), response: z.object({}) },
+  'sim.injectFault': { request: z.object({ fault: IdCardFault }), response: z.object({}) },
+} as const;
+export type CommandName = keyof typeof Commands;
+export type CommandRequest<C extends CommandName> = z.infer<(typeof Commands)[C]['request']>;
+export type CommandResponse<C extends CommandName> = z.infer<(typeof Commands)[C]['response']>;
+export const CommandNames = Object.keys(Commands) as CommandName[];
+
+/** Every command carries an id so logs on both sides can be matched. */
+export type CommandEnvelope<C extends CommandName> = { requestId: string; payload: CommandRequest<C> };
+
+export const SocketEvents = { state: 'kiosk.state' } as const;
+
+export type ServerToClientEvents = {
+  [SocketEvents.state]: (state: KioskState) => void;
+};
+
+export type ClientToServerEvents = {
+  [C in CommandName]: (envelope: CommandEnvelope<C>, ack: (result: Result<CommandResponse<C>>) => void) => void;
+};
+
+/** The per-boot token travels in the socket.io handshake under this key. */
+export const SOCKET_AUTH_TOKEN_KEY = 'token';

@@ -4,8 +4,8 @@ import { z } from 'zod';
 
 /**
  * Configuration with its schema. Defaults are the embedded demo: PGlite in a local folder, simulated devices.
- * A JSON file named by SIK_CONFIG (or passed to load*) overrides them; a few environment variables override
- * that (DATABASE_URL, PORT, SIK_SERVER_URL, SIK_DATA_DIR).
+ * A JSON file (SIK_AGENT_CONFIG / SIK_SERVER_CONFIG, or inline JSON in SIK_AGENT_CONFIG_JSON / SIK_SERVER_CONFIG_JSON) overrides them;
+ * a few environment variables override that (DATABASE_URL, PORT, SIK_SERVER_URL, SIK_PROVISIONING_TOKEN).
  */
 
 const SerialPort = z.object({
@@ -18,7 +18,12 @@ export const IdCardDeviceConfig = z.discriminatedUnion('driver', [
   /** The simulator in-process over an in-memory transport: the demo and fast tests. */
   z.object({ driver: z.literal('simulator') }),
   /** A real reader, or a simulator process, on a serial line. */
-  z.object({ driver: z.literal('serial'), ...SerialPort.shape }),
+  z.object({
+    driver: z.literal('serial'),
+    ...SerialPort.shape,
+    /** Set when the serial peer is our simulator process: the simulator dock drives it through this URL. */
+    simulatorControlUrl: z.string().url().optional(),
+  }),
 ]);
 export type IdCardDeviceConfig = z.infer<typeof IdCardDeviceConfig>;
 
@@ -28,12 +33,19 @@ export const AgentConfig = z.object({
   /** Holds the kiosk's private key and the journal. */
   dataDir: z.string().default('.data/agent'),
   listen: z
-    .object({ host: z.literal('127.0.0.1').default('127.0.0.1'), port: z.number().int().min(0).default(7300) })
+    .object({
+      host: z.literal('127.0.0.1').default('127.0.0.1'),
+      port: z.number().int().min(0).default(7300),
+    })
     .default({ host: '127.0.0.1', port: 7300 }),
   /** Built kiosk-ui to serve on the agent's port; null serves nothing (Vite dev server instead). */
   uiDistDir: z.string().nullable().default('kiosk-ui/dist'),
-  /** Simulator dock commands are honoured only when true. */
+  /** Simulator dock commands are honoured only when true and the devices are simulated. */
   simulatorDock: z.boolean().default(true),
+  /** Registers the kiosk's public key on first boot (installer or demo); null when already provisioned. */
+  provisioningToken: z.string().nullable().default(null),
+  /** How long the agent waits for the server before telling the citizen it is unreachable. */
+  serverTimeoutMs: z.number().int().min(100).default(5000),
   devices: z
     .object({ idcard: IdCardDeviceConfig.default({ driver: 'simulator' }) })
     .default({ idcard: { driver: 'simulator' } }),
@@ -103,6 +115,15 @@ function readJson(file: string | undefined): Record<string, unknown> {
   }
 }
 
+function inlineJson(text: string | undefined, variable: string): Record<string, unknown> {
+  if (!text) return {};
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError(`${variable} is not JSON: ${(error as Error).message}`);
+  }
+}
+
 function parse<T extends z.ZodType>(schema: T, input: unknown, what: string): z.infer<T> {
   const result = schema.safeParse(input);
   if (!result.success) {
@@ -116,9 +137,13 @@ export function loadAgentConfig(
   overrides: Record<string, unknown> = {},
   env: NodeJS.ProcessEnv = process.env,
 ): AgentConfig {
-  const file = readJson(env.SIK_AGENT_CONFIG);
+  const file = {
+    ...readJson(env.SIK_AGENT_CONFIG),
+    ...inlineJson(env.SIK_AGENT_CONFIG_JSON, 'SIK_AGENT_CONFIG_JSON'),
+  };
   const fromEnv: Record<string, unknown> = {};
   if (env.SIK_SERVER_URL) fromEnv.serverUrl = env.SIK_SERVER_URL;
+  if (env.SIK_PROVISIONING_TOKEN) fromEnv.provisioningToken = env.SIK_PROVISIONING_TOKEN;
   return parse(AgentConfig, { ...file, ...fromEnv, ...overrides }, 'agent');
 }
 
@@ -126,7 +151,10 @@ export function loadServerConfig(
   overrides: Record<string, unknown> = {},
   env: NodeJS.ProcessEnv = process.env,
 ): ServerConfig {
-  const file = readJson(env.SIK_SERVER_CONFIG);
+  const file = {
+    ...readJson(env.SIK_SERVER_CONFIG),
+    ...inlineJson(env.SIK_SERVER_CONFIG_JSON, 'SIK_SERVER_CONFIG_JSON'),
+  };
   const fromEnv: Record<string, unknown> = {};
   if (env.DATABASE_URL) fromEnv.databaseUrl = env.DATABASE_URL;
   if (env.PORT) fromEnv.port = Number(env.PORT);

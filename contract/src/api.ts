@@ -30,14 +30,19 @@ export function canonicalRequest(parts: {
   nonce: string;
   bodySha256Hex: string;
 }): string {
-  return [parts.method.toUpperCase(), parts.path, parts.timestamp, parts.nonce, parts.bodySha256Hex].join('\n');
+  return [parts.method.toUpperCase(), parts.path, parts.timestamp, parts.nonce, parts.bodySha256Hex].join(
+    '\n',
+  );
 }
 
 export const IdNumber = z.string().superRefine((value, ctx) => {
   const problem = idNumberProblem(value);
-  if (problem === 'format') ctx.addIssue({ code: 'custom', message: 'ID number must be 17 digits and a digit or X' });
-  else if (problem === 'birthDate') ctx.addIssue({ code: 'custom', message: 'ID number holds no valid birth date' });
-  else if (problem === 'checkCharacter') ctx.addIssue({ code: 'custom', message: 'ID number check character is wrong' });
+  if (problem === 'format')
+    ctx.addIssue({ code: 'custom', message: 'ID number must be 17 digits and a digit or X' });
+  else if (problem === 'birthDate')
+    ctx.addIssue({ code: 'custom', message: 'ID number holds no valid birth date' });
+  else if (problem === 'checkCharacter')
+    ctx.addIssue({ code: 'custom', message: 'ID number check character is wrong' });
 });
 
 export const InsuranceType = z.enum(['pension', 'medical', 'unemployment', 'workInjury', 'maternity']);
@@ -56,13 +61,21 @@ export const IdentityLookupRequest = z
     // 18-character number with the GB 11643 check character.
     if (value.cardType === 'foreignPermanent2017') {
       if (!/^[A-Z]{3}\d{12}$/.test(value.idNumber)) {
-        ctx.addIssue({ code: 'custom', path: ['idNumber'], message: 'permit number must be 3 letters and 12 digits' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['idNumber'],
+          message: 'permit number must be 3 letters and 12 digits',
+        });
       }
       return;
     }
     const problem = IdNumber.safeParse(value.idNumber);
     if (!problem.success) {
-      ctx.addIssue({ code: 'custom', path: ['idNumber'], message: problem.error.issues[0]?.message ?? 'invalid' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['idNumber'],
+        message: problem.error.issues[0]?.message ?? 'invalid',
+      });
     }
   });
 export type IdentityLookupRequest = z.infer<typeof IdentityLookupRequest>;

@@ -1,7 +1,7 @@
-import { OpenApiGeneratorV31, OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { ErrSchema } from './result.ts';
-import { Routes, SignatureHeaders } from './api.ts';
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { Routes, SignatureHeaders } from './api.ts';
+import { ErrSchema } from './result.ts';
 
 /** The OpenAPI 3.1 document of the server's HTTP API, generated from the contract's route table. */
 export function buildOpenApiDocument(version: string) {
@@ -38,7 +38,12 @@ export function buildOpenApiDocument(version: string) {
         },
         400: { description: 'invalid input', content: { 'application/json': { schema: ErrSchema } } },
         ...(route.signed
-          ? { 401: { description: 'bad signature, unknown kiosk or replay', content: { 'application/json': { schema: ErrSchema } } } }
+          ? {
+              401: {
+                description: 'bad signature, unknown kiosk or replay',
+                content: { 'application/json': { schema: ErrSchema } },
+              },
+            }
           : {}),
       },
     });

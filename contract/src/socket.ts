@@ -111,7 +111,10 @@ export type ServerToClientEvents = {
 };
 
 export type ClientToServerEvents = {
-  [C in CommandName]: (envelope: CommandEnvelope<C>, ack: (result: Result<CommandResponse<C>>) => void) => void;
+  [C in CommandName]: (
+    envelope: CommandEnvelope<C>,
+    ack: (result: Result<CommandResponse<C>>) => void,
+  ) => void;
 };
 
 /** The per-boot token travels in the socket.io handshake under this key. */

@@ -1,0 +1,130 @@
+import type { IdCardIdentity, IdentityLookupResponse, KioskState, Result } from '@sik/contract';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { KioskSession } from './kiosk-session.ts';
+
+const identity: IdCardIdentity = {
+  cardType: 'resident',
+  name: '王秀英',
+  sex: 'female',
+  sexCode: '2',
+  nation: '汉',
+  nationCode: '01',
+  birthDate: '1949-12-31',
+  address: '北京市朝阳区某某路1号',
+  idNumber: '11010519491231002X',
+  issuer: '北京市公安局朝阳分局',
+  validFrom: '2010-01-01',
+  validTo: 'long-term',
+};
+
+const found: Result<IdentityLookupResponse> = {
+  ok: true,
+  data: { personId: 'p1', maskedName: '王**', insurances: [], pensioner: true },
+};
+
+function setup(lookup: () => Promise<Result<IdentityLookupResponse>> = async () => found) {
+  const states: KioskState[] = [];
+  const session = new KioskSession({
+    kioskId: 'KIOSK-T',
+    services: [{ id: 'recordsQuery', available: false }],
+    timing: { idleTimeoutSec: 60, warningSec: 20, greetingSec: 3 },
+    initialDevices: { idcard: { device: 'online', media: 'notPresent', detail: null } },
+    lookup,
+  });
+  session.onState((s) => states.push(s));
+  const last = () => states.at(-1) as KioskState;
+  return { session, states, last };
+}
+
+describe('KioskSession', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('greets by masked name and ID number only, then shows the services', async () => {
+    const { session, states, last } = setup();
+    session.begin();
+    expect(last().phase).toBe('awaitCard');
+    session.handleReaderEvent({ type: 'cardRead', identity, photo: new Uint8Array(1024).fill(7) });
+    await vi.waitFor(() => expect(last().phase).toBe('greeting'));
+    expect(last().session).toMatchObject({
+      maskedName: '王**',
+      maskedIdNumber: '1101**********002X',
+      pensioner: true,
+    });
+    // The full name and number never appear in anything published.
+    expect(JSON.stringify(states)).not.toContain('11010519491231002X');
+    expect(JSON.stringify(states)).not.toContain('王秀英');
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(last().phase).toBe('home');
+  });
+
+  it('wipes the citizen and the photo bytes when the card is lifted', async () => {
+    const { session, last } = setup();
+    const photo = new Uint8Array(1024).fill(7);
+    session.handleReaderEvent({ type: 'cardRead', identity, photo });
+    await vi.waitFor(() => expect(last().phase).toBe('greeting'));
+    session.handleReaderEvent({ type: 'cardRemoved' });
+    expect(last()).toMatchObject({
+      phase: 'attract',
+      session: null,
+      idle: null,
+      notice: { code: 'sessionEnded' },
+    });
+    expect(session.currentIdentity()).toBeNull();
+    expect(photo.every((b) => b === 0)).toBe(true);
+  });
+
+  it('warns warningSec before the idle deadline, extends on one tap, then times out and wipes', async () => {
+    const { session, last } = setup();
+    session.handleReaderEvent({ type: 'cardRead', identity, photo: new Uint8Array(4) });
+    await vi.waitFor(() => expect(last().phase).toBe('greeting'));
+    await vi.advanceTimersByTimeAsync(3000);
+    const idle = last().idle;
+    expect(idle && idle.deadline - idle.warnAt).toBe(20_000);
+    await vi.advanceTimersByTimeAsync(40_000);
+    expect(last().idle?.warning).toBe(true);
+    session.extend();
+    expect(last().idle?.warning).toBe(false);
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(last().session).not.toBeNull();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(last()).toMatchObject({ phase: 'attract', session: null, notice: { code: 'sessionTimedOut' } });
+  });
+
+  it('still greets when the server is unreachable, and says so', async () => {
+    const { session, last } = setup(async () => ({ ok: false, code: 'SERVER_UNREACHABLE', message: 'down' }));
+    session.handleReaderEvent({ type: 'cardRead', identity, photo: new Uint8Array(4) });
+    await vi.waitFor(() => expect(last().phase).toBe('greeting'));
+    expect(last().session?.recordsFound).toBe(false);
+    expect(last().notice?.code).toBe('serverUnreachable');
+  });
+
+  it('drops a late server answer for a visit that already ended', async () => {
+    let answer: (r: Result<IdentityLookupResponse>) => void = () => {};
+    const { session, last } = setup(() => new Promise((resolve) => (answer = resolve)));
+    session.handleReaderEvent({ type: 'cardRead', identity, photo: new Uint8Array(4) });
+    expect(last().phase).toBe('reading');
+    session.handleReaderEvent({ type: 'cardRemoved' });
+    answer(found);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(last()).toMatchObject({ phase: 'attract', session: null });
+  });
+
+  it('refuses commands in the wrong phase with a code, and unavailable services honestly', async () => {
+    const { session, last } = setup();
+    expect(() => session.end()).toThrow(expect.objectContaining({ code: 'WRONG_PHASE' }));
+    session.handleReaderEvent({ type: 'cardRead', identity, photo: new Uint8Array(4) });
+    await vi.waitFor(() => expect(last().phase).toBe('greeting'));
+    session.continueToHome();
+    expect(() => session.openService('recordsQuery')).toThrow(
+      expect.objectContaining({ code: 'SERVICE_UNAVAILABLE' }),
+    );
+  });
+
+  it('returns from "place your card" to attract after the idle timeout, with nothing to wipe', async () => {
+    const { session, last } = setup();
+    session.begin();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(last()).toMatchObject({ phase: 'attract', session: null });
+  });
+});

@@ -1,0 +1,135 @@
+import type { KioskState, NoticeCode, ServiceTile, SessionView, SimulatorView } from '@sik/contract';
+
+/**
+ * Example KioskStates for every phase, built relative to `now` so countdowns and notice ages make sense.
+ * They drive the unit tests and the `?example=<name>` harness (dev only) used for screenshots and axe.
+ * Names and numbers are made up and already masked, as the agent sends them.
+ */
+
+export type KioskExample = (now: number) => KioskState;
+
+const services: ServiceTile[] = [
+  { id: 'qualificationAuth', available: true },
+  { id: 'socialSecurityCard', available: false },
+  { id: 'recordsQuery', available: true },
+  { id: 'rightsRecordPrint', available: false },
+  { id: 'contributionPayment', available: false },
+  { id: 'enrollment', available: false },
+];
+
+export const exampleSession: SessionView = {
+  sessionId: 'example-session-1',
+  cardType: 'resident',
+  maskedName: '王*华',
+  maskedIdNumber: '1101**********2316',
+  recordsFound: true,
+  pensioner: true,
+};
+
+export const exampleSimulator: SimulatorView = {
+  cardOnReader: null,
+  fault: 'none',
+  citizens: [
+    { key: 'pensioner', cardType: 'resident', label: '退休人员 王*华', maskedIdNumber: '1101**********2316' },
+    { key: 'resident', cardType: 'resident', label: '城乡居民 李*', maskedIdNumber: '3301**********0427' },
+    { key: 'hk', cardType: 'hkMacaoTaiwan', label: '港澳居民 陈*明', maskedIdNumber: '8100**********0015' },
+    {
+      key: 'foreign',
+      cardType: 'foreignPermanent2023',
+      label: '外国人永居 J*** S****',
+      maskedIdNumber: '9311**********0036',
+    },
+  ],
+};
+
+function base(now: number): KioskState {
+  return {
+    kioskId: 'kiosk-example-01',
+    phase: 'attract',
+    displayMode: 'normal',
+    session: null,
+    idle: null,
+    services,
+    devices: { idcard: { device: 'online', media: 'notPresent', detail: null } },
+    notice: null,
+    simulator: null,
+    revision: Math.floor(now / 1000),
+  };
+}
+
+const idle = (now: number, warning: boolean) => ({
+  deadline: now + (warning ? 20_000 : 90_000),
+  warnAt: now + (warning ? 0 : 70_000),
+  warning,
+});
+
+const notice = (code: NoticeCode, now: number) => ({ code, at: now - 1_000 });
+
+const inSession = (now: number, phase: KioskState['phase']): KioskState => ({
+  ...base(now),
+  phase,
+  session: exampleSession,
+  idle: idle(now, false),
+});
+
+const elder =
+  (example: KioskExample): KioskExample =>
+  (now) => ({ ...example(now), displayMode: 'elder' });
+const withSimulator =
+  (example: KioskExample, cardOnReader: string | null = null): KioskExample =>
+  (now) => ({ ...example(now), simulator: { ...exampleSimulator, cardOnReader } });
+
+const attract: KioskExample = (now) => base(now);
+const awaitCard: KioskExample = (now) => ({ ...base(now), phase: 'awaitCard', idle: idle(now, false) });
+const reading: KioskExample = (now) => ({
+  ...base(now),
+  phase: 'reading',
+  devices: { idcard: { device: 'busy', media: 'present', detail: null } },
+});
+const greeting: KioskExample = (now) => inSession(now, 'greeting');
+const home: KioskExample = (now) => inSession(now, 'home');
+const idleWarning: KioskExample = (now) => ({ ...inSession(now, 'home'), idle: idle(now, true) });
+
+export const kioskExamples = {
+  attract,
+  attractEnded: (now) => ({ ...base(now), notice: notice('sessionEnded', now) }),
+  attractTimedOut: (now) => ({ ...base(now), notice: notice('sessionTimedOut', now) }),
+  awaitCard,
+  awaitCardReadFailed: (now) => ({ ...awaitCard(now), notice: notice('cardReadFailed', now) }),
+  awaitCardReaderUnavailable: (now) => ({
+    ...awaitCard(now),
+    devices: { idcard: { device: 'offline', media: 'unknown', detail: 'no answer on the serial port' } },
+    notice: notice('readerUnavailable', now),
+  }),
+  awaitCardWithDock: withSimulator(awaitCard),
+  reading,
+  readingWithDock: withSimulator(reading, 'pensioner'),
+  greeting,
+  greetingNoRecords: (now) => ({
+    ...greeting(now),
+    session: { ...exampleSession, recordsFound: false, pensioner: false },
+    notice: notice('personNotFound', now),
+  }),
+  greetingServerUnreachable: (now) => ({
+    ...greeting(now),
+    session: { ...exampleSession, recordsFound: false },
+    notice: notice('serverUnreachable', now),
+  }),
+  home,
+  homeStaffCalled: (now) => ({ ...home(now), notice: notice('staffCalled', now) }),
+  homeWithDock: withSimulator(home, 'pensioner'),
+  idleWarning,
+  elderAttract: elder(attract),
+  elderAwaitCard: elder(awaitCard),
+  elderGreeting: elder(greeting),
+  elderHome: elder(home),
+  elderHomeWithDock: elder(withSimulator(home, 'pensioner')),
+  elderIdleWarning: elder(idleWarning),
+} satisfies Record<string, KioskExample>;
+
+export type KioskExampleName = keyof typeof kioskExamples;
+
+export const kioskExampleNames = Object.keys(kioskExamples) as KioskExampleName[];
+
+export const isKioskExampleName = (name: string): name is KioskExampleName =>
+  Object.hasOwn(kioskExamples, name);

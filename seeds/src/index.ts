@@ -1,0 +1,61 @@
+import { REFERENCE_DATE } from './calendar.ts';
+import { type DemoCardHolder, demoCardHolders as pickDemoCardHolders } from './demo-card-holders.ts';
+import { generateInstitutions } from './institutions.ts';
+import { generateHistory } from './insurance.ts';
+import { generatePeople } from './people.ts';
+import { createRandom } from './prng.ts';
+import type { SeedData } from './types.ts';
+
+export { REFERENCE_DATE } from './calendar.ts';
+export type { DemoCardHolder } from './demo-card-holders.ts';
+export { BANKS, DEMO_KIOSK_ID } from './institutions.ts';
+export { SPECIAL_CARD_COUNTS } from './people.ts';
+export { createRandom, type Random } from './prng.ts';
+export type * from './types.ts';
+
+export const DEFAULT_SEED = 20261101;
+export const DEFAULT_CITIZENS = 1200;
+
+export interface SeedOptions {
+  /** PRNG seed; the same seed gives the same data on every machine. */
+  seed?: number;
+  /** How many people, all card types included (at least 15). */
+  citizens?: number;
+}
+
+/** Demo data, fully determined by the options: no clock, no Math.random. */
+export function generateSeedData(options: SeedOptions = {}): SeedData {
+  const rng = createRandom(options.seed ?? DEFAULT_SEED);
+  const people = generatePeople(rng, options.citizens ?? DEFAULT_CITIZENS);
+  const data: SeedData = {
+    referenceDate: REFERENCE_DATE,
+    people,
+    insurances: [],
+    contributions: [],
+    pensions: [],
+    ...generateInstitutions(),
+  };
+  for (const person of people) {
+    const history = generateHistory(rng, person);
+    data.insurances.push(...history.insurances);
+    data.contributions.push(...history.contributions);
+    if (history.pension) data.pensions.push(history.pension);
+  }
+  return data;
+}
+
+let defaultData: SeedData | undefined;
+
+/** The data `npm run server` seeds; generated once per process. Treat it as read-only. */
+export function defaultSeedData(): SeedData {
+  defaultData ??= generateSeedData();
+  return defaultData;
+}
+
+/**
+ * 8-12 people for the simulator dock, drawn from `data` (by default the data the server seeds), each with the
+ * identity their card holds.
+ */
+export function demoCardHolders(data: SeedData = defaultSeedData()): DemoCardHolder[] {
+  return pickDemoCardHolders(data);
+}

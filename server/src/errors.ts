@@ -1,0 +1,67 @@
+import type { ErrorCode } from '@sik/contract';
+
+/**
+ * Errors a request can end with. Services throw them; the one error handler (http/error-handler.ts) turns them
+ * into `{ ok: false, code, message, field? }` with the status carried here.
+ */
+export class ApiError extends Error {
+  override readonly name: string = 'ApiError';
+  constructor(
+    readonly code: ErrorCode,
+    readonly status: number,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export class InvalidInputError extends ApiError {
+  override readonly name = 'InvalidInputError';
+  constructor(message: string, field?: string) {
+    super('INVALID_INPUT', 400, message, field);
+  }
+}
+
+export class NotFoundError extends ApiError {
+  override readonly name = 'NotFoundError';
+  constructor(code: 'NOT_FOUND' | 'PERSON_NOT_FOUND' | 'KIOSK_UNKNOWN', message: string) {
+    super(code, 404, message);
+  }
+}
+
+export type AuthErrorCode =
+  | 'SIGNATURE_MISSING'
+  | 'SIGNATURE_INVALID'
+  | 'KIOSK_UNKNOWN'
+  | 'KIOSK_DISABLED'
+  | 'TIMESTAMP_SKEW'
+  | 'NONCE_REPLAYED'
+  | 'PROVISIONING_DENIED';
+
+export class AuthError extends ApiError {
+  override readonly name = 'AuthError';
+  constructor(code: AuthErrorCode, message: string) {
+    super(code, 401, message);
+  }
+}
+
+export class ServiceNotAuthorisedError extends ApiError {
+  override readonly name = 'ServiceNotAuthorisedError';
+  constructor(message: string) {
+    super('SERVICE_NOT_AUTHORISED', 403, message);
+  }
+}
+
+/** A broken invariant on our side (e.g. a response that does not match the contract). */
+export class InternalError extends ApiError {
+  override readonly name = 'InternalError';
+  constructor(message: string) {
+    super('INTERNAL', 500, message);
+  }
+}
+
+export class MigrationError extends Error {
+  override readonly name = 'MigrationError';
+  readonly code = 'MIGRATION_FAILED';
+}

@@ -1,0 +1,10 @@
+export { type AppDeps, createApp } from './app.ts';
+export type { Db, DbKind, Queryable } from './db/db.ts';
+export { loadMigrations, migrate } from './db/migrate.ts';
+export { openDb } from './db/open.ts';
+export { openPglite } from './db/pglite.ts';
+export { openPostgres } from './db/postgres.ts';
+export { seedIfEmpty } from './db/seed.ts';
+export { createRootLogger, type Logger } from './log.ts';
+export { verifyAuditChain } from './repositories/audit.ts';
+export { type RunningServer, type StartOptions, startServer } from './server.ts';

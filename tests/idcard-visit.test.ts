@@ -126,7 +126,7 @@ describe('ID card visit, end to end', () => {
     await screenshot(page, 'idcard-read-failed');
     await page.getByTestId('sim-lift').click();
     await page.getByTestId('sim-fault').selectOption('none');
-    // The reader notices a lifted card at its next find poll (300 ms); a hand cannot put it back sooner.
+    // After a failed read the driver learns of a lift only from its next find poll (300 ms); a hand is slower.
     await page.waitForTimeout(1000);
     await page.getByTestId(`sim-place-${holder.key}`).click();
     await page.getByTestId('screen-greeting').waitFor({ timeout: 15_000 });

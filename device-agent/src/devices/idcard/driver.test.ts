@@ -54,6 +54,22 @@ const count = (events: IdCardEvent[], type: IdCardEvent['type']) =>
   events.filter((e) => e.type === type).length;
 
 describe('ID card driver with the simulator over a memory pair', () => {
+  it('sees a card lifted and placed again within one poll interval as a new placement', async () => {
+    // A slow poll, so lift + place certainly fall between two find commands.
+    const { reader, simulator, events } = await rig({ driver: { pollIntervalMs: 400 } });
+    simulator.placeCard(SAMPLE_CARDS.resident);
+    await waitForEvent(reader, 'cardRead', 3000);
+    simulator.liftCard();
+    simulator.placeCard(SAMPLE_CARDS.residentDated);
+    const second = await waitForEvent(reader, 'cardRead', 3000);
+    expect(second.identity.idNumber).toBe(SAMPLE_CARDS.residentDated.idNumber);
+    expect(events.map((e) => e.type).filter((t) => t !== 'status')).toEqual([
+      'cardRead',
+      'cardRemoved',
+      'cardRead',
+    ]);
+  });
+
   it('checks the reader on start and reports it online with no card', async () => {
     const { reader } = await rig();
     expect(reader.status.device).toBe('online');

@@ -283,12 +283,27 @@ class IdCardDriver implements IdCardReader {
       const find = await this.command('findCard', signal);
       if (find.sw3 === 0x80) return this.noCard();
       if (!isAccepted('findCard', find.sw3)) throw statusError('findCard', find.sw3);
+      if (this.card.kind === 'read' && (await this.placedAgain(signal))) {
+        this.log.info('card lifted and placed again between two polls');
+        this.emit({ type: 'cardRemoved' });
+        this.card = { kind: 'none' };
+      }
       if (this.card.kind === 'none') this.card = { kind: 'reading', failures: 0 };
       this.setStatus({ ...this.current, media: 'present' });
       if (this.card.kind === 'reading') await this.readPlacedCard(this.card, signal);
     } catch (error) {
       this.handleFailure(describeFailure(error));
     }
+  }
+
+  /**
+   * A reader refuses to select a card it has already read until the card is lifted (SW3 81), so a select
+   * that succeeds while we wait for removal means a card was lifted and placed again faster than one poll.
+   * Only after a good read: a card that failed to read selects fine and would be retried forever.
+   */
+  private async placedAgain(signal: AbortSignal): Promise<boolean> {
+    const select = await this.command('selectCard', signal);
+    return isAccepted('selectCard', select.sw3);
   }
 
   private async readPlacedCard(

@@ -121,6 +121,18 @@ describe('KioskSession', () => {
     );
   });
 
+  it('tells the citizen the reader is unavailable only when it is down, not while it reads a card', () => {
+    const { session, last } = setup();
+    session.begin();
+    session.handleReaderEvent({ type: 'status', status: { device: 'busy', media: 'present', detail: null } });
+    expect(last().notice).toBeNull();
+    session.handleReaderEvent({
+      type: 'status',
+      status: { device: 'noDevice', media: 'unknown', detail: 'unplugged' },
+    });
+    expect(last().notice?.code).toBe('readerUnavailable');
+  });
+
   it('returns from "place your card" to attract after the idle timeout, with nothing to wipe', async () => {
     const { session, last } = setup();
     session.begin();

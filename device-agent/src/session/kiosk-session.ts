@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type DeviceState,
   type DevicesStatus,
   type DisplayMode,
   type IdCardIdentity,
@@ -20,6 +21,8 @@ import type { IdCardEvent } from '../devices/idcard/idcard.ts';
 import { createLogger } from '../log.ts';
 
 const log = createLogger('session');
+
+const READER_DOWN: ReadonlySet<DeviceState> = new Set(['offline', 'hardwareError', 'noDevice']);
 
 export interface SessionTiming {
   idleTimeoutSec: number;
@@ -110,7 +113,8 @@ export class KioskSession {
     switch (event.type) {
       case 'status':
         this.devices = { ...this.devices, idcard: event.status };
-        if (event.status.device !== 'online' && this.phase === 'awaitCard')
+        // 'busy' is the reader at work on a card, not a fault: only a reader that is gone or broken is news.
+        if (READER_DOWN.has(event.status.device) && this.phase === 'awaitCard')
           this.setNotice('readerUnavailable');
         this.publish();
         return;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite needs (Debian): Chromium for browser tests, a CJK font so Chinese
-# renders, socat for pseudo-terminals, PostgreSQL for the second database. As root (or with passwordless sudo)
+# renders, socat for pseudo-terminals, PostgreSQL for the second database, ippeveprinter (a real IPP printer),
+# zbarimg (a real QR decoder) and pdftotext/pdftoppm (real PDF readers) to check printed documents. As root (or with passwordless sudo)
 # it installs what is missing; otherwise it prints the exact apt line and stops.
 set -euo pipefail
 
@@ -9,9 +10,12 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v socat >/dev/null 2>&1 || need+=(socat)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 fc-list 2>/dev/null | grep -qi 'WenQuanYi Micro Hei' || need+=(fonts-wqy-microhei)
+command -v ippeveprinter >/dev/null 2>&1 || need+=(cups-ipp-utils)
+command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "test-deps: chromium, socat, postgresql and fonts-wqy-microhei are present"
+  echo "test-deps: chromium, socat, postgresql, fonts-wqy-microhei, cups-ipp-utils, zbar-tools, poppler-utils are present"
   exit 0
 fi
 

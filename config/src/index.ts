@@ -85,6 +85,24 @@ export const ServerConfig = z.object({
       maxSkewSec: z.number().int().min(1).default(300),
     })
     .default({ maxSkewSec: 300 }),
+  /** Base of the links printed on documents (the public verification page), as citizens' phones reach it. */
+  publicBaseUrl: z.string().url().default('http://127.0.0.1:7400'),
+  documents: z
+    .object({
+      /** Ed25519 PKCS#8 PEM that signs document QR codes; null: generated once and kept in the database. */
+      signingKeyPem: z.string().nullable().default(null),
+    })
+    .default({ signingKeyPem: null }),
+  payments: z
+    .object({
+      /** The bank host that debits linked accounts (its simulator in the demo and tests). */
+      bankHostUrl: z.string().url().default('http://127.0.0.1:7410'),
+      /** The QR payment gateway (its simulator in the demo and tests). */
+      gatewayUrl: z.string().url().default('http://127.0.0.1:7420'),
+      /** How long the server waits for the bank or gateway before it must find out by querying. */
+      timeoutMs: z.number().int().min(100).default(5000),
+    })
+    .default({ bankHostUrl: 'http://127.0.0.1:7410', gatewayUrl: 'http://127.0.0.1:7420', timeoutMs: 5000 }),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;

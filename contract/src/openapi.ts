@@ -28,6 +28,7 @@ export function buildOpenApiDocument(version: string) {
         ...('request' in route
           ? { body: { content: { 'application/json': { schema: route.request } } } }
           : {}),
+        ...('query' in route && route.query instanceof z.ZodObject ? { query: route.query } : {}),
       },
       responses: {
         200: {

@@ -5,15 +5,21 @@ import { errorHandler, notFound } from './http/error-handler.ts';
 import { createRouteMounter } from './http/mount.ts';
 import { keepRawBody, requestContext } from './http/request-context.ts';
 import type { Logger } from './log.ts';
+import { bundleRoutes } from './routes/bundles.ts';
+import { documentRoutes } from './routes/documents.ts';
+import { enrollmentRoutes } from './routes/enrollment.ts';
 import { healthRoutes } from './routes/health.ts';
 import { kioskRoutes } from './routes/kiosk.ts';
 import { openApiRoute } from './routes/openapi.ts';
+import { paymentRoutes } from './routes/payments.ts';
 import { provisioningRoutes } from './routes/provisioning.ts';
+import { recordsRoutes } from './routes/records.ts';
+import type { RouteModuleContext } from './routes/route-module.ts';
 import { createKioskAuthenticator } from './services/kiosk-auth.ts';
 
 export interface AppDeps {
   db: Db;
-  config: Pick<ServerConfig, 'provisioningToken' | 'signature'>;
+  config: Pick<ServerConfig, 'provisioningToken' | 'signature' | 'publicBaseUrl' | 'documents' | 'payments'>;
   log: Logger;
   /** Clock for signature timestamps; tests move it. */
   now?: () => number;
@@ -40,6 +46,12 @@ export function createApp(deps: AppDeps): express.Express {
   openApiRoute(router);
   provisioningRoutes(mount, deps.db, deps.config.provisioningToken);
   kioskRoutes(mount, deps.db);
+  const modules: RouteModuleContext = { mount, router, deps };
+  recordsRoutes(modules);
+  documentRoutes(modules);
+  enrollmentRoutes(modules);
+  paymentRoutes(modules);
+  bundleRoutes(modules);
 
   app.use(router);
   app.use(notFound);

@@ -1,4 +1,4 @@
-import { describeZodError, ok, Routes, type ServiceId } from '@sik/contract';
+import { describeZodError, ok, type RouteDefinition, Routes, type ServiceId } from '@sik/contract';
 import type { Request, Response, Router } from 'express';
 import type { z } from 'zod';
 import { InternalError, InvalidInputError, ServiceNotAuthorisedError } from '../errors.ts';
@@ -9,6 +9,8 @@ export type RouteName = keyof typeof Routes;
 type RouteOf<N extends RouteName> = (typeof Routes)[N];
 type BodyOf<N extends RouteName> =
   RouteOf<N> extends { request: infer S extends z.ZodType } ? z.infer<S> : undefined;
+type QueryOf<N extends RouteName> =
+  RouteOf<N> extends { query: infer S extends z.ZodType } ? z.infer<S> : undefined;
 type KioskOf<N extends RouteName> = RouteOf<N>['signed'] extends true ? AuthenticatedKiosk : null;
 
 export interface RouteContext<N extends RouteName> {
@@ -16,6 +18,8 @@ export interface RouteContext<N extends RouteName> {
   res: Response;
   /** The body, parsed with the route's request schema. */
   body: BodyOf<N>;
+  /** The query string, parsed with the route's query schema. */
+  query: QueryOf<N>;
   /** The kiosk that signed the request, on signed routes. */
   kiosk: KioskOf<N>;
 }
@@ -25,15 +29,13 @@ export type RouteHandler<N extends RouteName> = (
 ) => Promise<z.input<RouteOf<N>['response']>>;
 
 /**
- * The service each signed route belongs to; the kiosk's bank must be authorised for it. null: every kiosk may
- * call it (knowing who it is, and who is at it, comes before any service).
+ * The service each signed route belongs to (from the contract's route table); the kiosk's bank must be
+ * authorised for it. null: every kiosk may call it (knowing who it is, and who is at it, comes before any
+ * service). Mutable only so a test can point a route at a service the bank lacks.
  */
-export const ROUTE_SERVICES: { readonly [N in RouteName]: ServiceId | null } = {
-  health: null,
-  provisionKiosk: null,
-  whoAmI: null,
-  identityLookup: null,
-};
+export const ROUTE_SERVICES: { [N in RouteName]: ServiceId | null } = Object.fromEntries(
+  Object.entries(Routes).map(([name, route]) => [name, route.service]),
+) as { [N in RouteName]: ServiceId | null };
 
 /** '/kiosks/{kioskId}/key' (OpenAPI) -> '/kiosks/:kioskId/key' (express). */
 export function expressPath(path: string): string {
@@ -63,20 +65,23 @@ export function createRouteMounter(router: Router, authenticate: KioskAuthentica
           throw new ServiceNotAuthorisedError(`${kiosk.bankName} is not authorised for ${service}`);
         }
       }
-      let body: unknown;
-      if ('request' in route) {
-        const parsed = route.request.safeParse(req.body ?? {});
-        if (!parsed.success) {
-          const problem = describeZodError(parsed.error);
-          throw new InvalidInputError(problem.message, problem.field);
-        }
-        body = parsed.data;
-      }
-      const data = await handler({ req, res, body, kiosk } as RouteContext<N>);
+      const definition: RouteDefinition = route;
+      const body = definition.request ? parseInput(definition.request, req.body ?? {}) : undefined;
+      const query = definition.query ? parseInput(definition.query, req.query) : undefined;
+      const data = await handler({ req, res, body, query, kiosk } as RouteContext<N>);
       const checked = route.response.safeParse(data);
       if (!checked.success) throw new InternalError(`response of ${name} does not match the contract`);
       res.json(ok(checked.data));
     });
   };
 }
+function parseInput(schema: z.ZodType, input: unknown): unknown {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const problem = describeZodError(parsed.error);
+    throw new InvalidInputError(problem.message, problem.field);
+  }
+  return parsed.data;
+}
+
 export type MountRoute = ReturnType<typeof createRouteMounter>;

@@ -103,6 +103,18 @@ export const ServerConfig = z.object({
       timeoutMs: z.number().int().min(100).default(5000),
     })
     .default({ bankHostUrl: 'http://127.0.0.1:7410', gatewayUrl: 'http://127.0.0.1:7420', timeoutMs: 5000 }),
+  /** Urban-rural residents' basic pension (城乡居民基本养老保险), configurable by region. */
+  residentPension: z
+    .object({
+      /** Yearly contribution grades in yuan the citizen chooses from. */
+      gradesYuan: z
+        .array(z.number().int().positive())
+        .min(1)
+        .default([200, 300, 500, 1000, 2000, 3000, 5000]),
+      /** Youngest age at which a resident may enroll. */
+      minAge: z.number().int().min(0).default(16),
+    })
+    .default({ gradesYuan: [200, 300, 500, 1000, 2000, 3000, 5000], minAge: 16 }),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;

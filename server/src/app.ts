@@ -19,7 +19,10 @@ import { createKioskAuthenticator } from './services/kiosk-auth.ts';
 
 export interface AppDeps {
   db: Db;
-  config: Pick<ServerConfig, 'provisioningToken' | 'signature' | 'publicBaseUrl' | 'documents' | 'payments'>;
+  config: Pick<
+    ServerConfig,
+    'provisioningToken' | 'signature' | 'publicBaseUrl' | 'documents' | 'payments' | 'residentPension'
+  >;
   log: Logger;
   /** Clock for signature timestamps; tests move it. */
   now?: () => number;

@@ -8,6 +8,7 @@ import {
   ProvisionKioskResponse,
   REQUEST_ID_HEADER,
   type Result,
+  type RouteDefinition,
   Routes,
 } from '@sik/contract';
 import type { z } from 'zod';
@@ -29,7 +30,7 @@ export interface ServerClientOptions {
  */
 export function createServerClient(options: ServerClientOptions) {
   async function call<T extends z.ZodType>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     responseSchema: T,
     body: unknown,
@@ -92,7 +93,36 @@ export function createServerClient(options: ServerClientOptions) {
     );
   }
 
+  /**
+   * Any signed route of the contract's table, typed from it: path parameters fill `{name}` in the path, the
+   * query goes in the query string (and so under the signature), the body is checked by the server.
+   */
+  function request<N extends keyof typeof Routes>(
+    name: N,
+    input: RouteInput<N> = {} as RouteInput<N>,
+  ): Promise<Result<z.infer<(typeof Routes)[N]['response']>>> {
+    const route: RouteDefinition = Routes[name];
+    let path = route.path.replace(/\{(\w+)\}/g, (_m, key: string) => {
+      const value = input.params?.[key];
+      if (value === undefined) throw new TypeError(`route ${String(name)} needs path parameter ${key}`);
+      return encodeURIComponent(value);
+    });
+    if (input.query) {
+      const search = new URLSearchParams();
+      for (const [key, value] of Object.entries(input.query as Record<string, unknown>)) {
+        if (value !== undefined && value !== null) search.set(key, String(value));
+      }
+      const text = search.toString();
+      if (text) path += `?${text}`;
+    }
+    const method = route.method.toUpperCase() as 'GET' | 'POST' | 'PUT' | 'DELETE';
+    return call(method, path, route.response, input.body, {}, route.signed) as Promise<
+      Result<z.infer<RouteOf<N>['response']>>
+    >;
+  }
+
   return {
+    request,
     whoAmI: () => call('GET', Routes.whoAmI.path, KioskWhoAmIResponse, undefined),
     identityLookup: (request: IdentityLookupRequest) =>
       call('POST', Routes.identityLookup.path, IdentityLookupResponse, request),
@@ -109,3 +139,12 @@ export function createServerClient(options: ServerClientOptions) {
   };
 }
 export type ServerClient = ReturnType<typeof createServerClient>;
+
+type RouteOf<N extends keyof typeof Routes> = (typeof Routes)[N];
+/** What a call to route N needs: its body and query as the contract types them, and its path parameters. */
+export type RouteInput<N extends keyof typeof Routes> = {
+  params?: Record<string, string>;
+} & (RouteOf<N> extends { request: infer S extends z.ZodType }
+  ? { body: z.input<S> }
+  : { body?: undefined }) &
+  (RouteOf<N> extends { query: infer Q extends z.ZodType } ? { query: z.input<Q> } : { query?: undefined });

@@ -31,6 +31,17 @@ export const ErrorCode = z.enum([
   'SIMULATOR_DISABLED',
   'DEVICE_ERROR',
   'SERVER_UNREACHABLE',
+  /** The same idempotency key (or case) was used with a different request. */
+  'CONFLICT',
+  /** A business rule refuses the request (e.g. too young to enroll); the message names the rule. */
+  'NOT_ELIGIBLE',
+  /** The bank or gateway refused the payment (insufficient funds, wrong PIN, closed account). */
+  'PAYMENT_DECLINED',
+  /** The bank or payment gateway did not answer; the outcome is found later by querying, never by paying again. */
+  'UPSTREAM_UNAVAILABLE',
+  /** A device is not ready (offline, paper or media out). */
+  'DEVICE_NOT_READY',
+  'CANCELED',
   'INTERNAL',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

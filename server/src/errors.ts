@@ -53,6 +53,36 @@ export class ServiceNotAuthorisedError extends ApiError {
   }
 }
 
+export class ConflictError extends ApiError {
+  override readonly name = 'ConflictError';
+  constructor(message: string, field?: string) {
+    super('CONFLICT', 409, message, field);
+  }
+}
+
+/** A business rule refuses the request; the message names the rule in words a citizen can be told. */
+export class NotEligibleError extends ApiError {
+  override readonly name = 'NotEligibleError';
+  constructor(message: string, field?: string) {
+    super('NOT_ELIGIBLE', 422, message, field);
+  }
+}
+
+export class PaymentDeclinedError extends ApiError {
+  override readonly name = 'PaymentDeclinedError';
+  constructor(message: string) {
+    super('PAYMENT_DECLINED', 402, message);
+  }
+}
+
+/** The bank host or payment gateway did not answer in time. */
+export class UpstreamUnavailableError extends ApiError {
+  override readonly name = 'UpstreamUnavailableError';
+  constructor(message: string) {
+    super('UPSTREAM_UNAVAILABLE', 502, message);
+  }
+}
+
 /** A broken invariant on our side (e.g. a response that does not match the contract). */
 export class InternalError extends ApiError {
   override readonly name = 'InternalError';

@@ -16,8 +16,20 @@ export const IdCardReaderStatus = z.object({
 });
 export type IdCardReaderStatus = z.infer<typeof IdCardReaderStatus>;
 
+/** PIN pad and printers: the device state, and for printers their paper. */
+export const PeripheralStatus = z.object({
+  device: DeviceState,
+  /** Paper (printers); 'unknown' for devices without media. */
+  media: z.enum(['ok', 'low', 'out', 'unknown']),
+  detail: z.string().nullable(),
+});
+export type PeripheralStatus = z.infer<typeof PeripheralStatus>;
+
 export const DevicesStatus = z.object({
   idcard: IdCardReaderStatus,
+  pinpad: PeripheralStatus,
+  receiptPrinter: PeripheralStatus,
+  a4Printer: PeripheralStatus,
 });
 export type DevicesStatus = z.infer<typeof DevicesStatus>;
 

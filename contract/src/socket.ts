@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DevicesStatus, IdCardFault } from './devices.ts';
+import { BundleTile, FlowView, RecordsView } from './flows.ts';
 import { IdCardType } from './identity.ts';
 import type { Result } from './result.ts';
 import { ServiceId, ServiceTile } from './services.ts';
@@ -14,7 +15,8 @@ export const DisplayMode = z.enum(['normal', 'elder']);
 export type DisplayMode = z.infer<typeof DisplayMode>;
 
 /** Where the kiosk is in a visit. */
-export const KioskPhase = z.enum(['attract', 'awaitCard', 'reading', 'greeting', 'home']);
+/** 'service': a flow runs (see `flow`). */
+export const KioskPhase = z.enum(['attract', 'awaitCard', 'reading', 'greeting', 'home', 'service']);
 export type KioskPhase = z.infer<typeof KioskPhase>;
 
 export const SessionView = z.object({
@@ -73,6 +75,9 @@ export const KioskState = z.object({
   session: SessionView.nullable(),
   idle: IdleView.nullable(),
   services: z.array(ServiceTile),
+  bundles: z.array(BundleTile),
+  /** The running service flow (phase 'service'), null otherwise. */
+  flow: FlowView.nullable(),
   devices: DevicesStatus,
   notice: Notice.nullable(),
   /** Present only when the agent runs simulated devices. */
@@ -90,11 +95,28 @@ export const Commands = {
   'session.end': { request: z.object({}), response: z.object({}) },
   'session.continue': { request: z.object({}), response: z.object({}) },
   'service.open': { request: z.object({ serviceId: ServiceId }), response: z.object({}) },
+  'bundle.open': { request: z.object({ bundleId: z.string().min(1) }), response: z.object({}) },
+  /** The citizen's answer to the current step (a choice's value, the typed digits, 'agree', 'confirm'). */
+  'flow.answer': { request: z.object({ value: z.string().max(64) }), response: z.object({}) },
+  'flow.back': { request: z.object({}), response: z.object({}) },
+  /** Leave the flow for the home screen (nothing is submitted that was not confirmed). */
+  'flow.exit': { request: z.object({}), response: z.object({}) },
+  'flow.view': { request: z.object({ view: RecordsView }), response: z.object({}) },
+  /** Print what the current step offers (the previewed document, or the receipt again). */
+  'flow.print': { request: z.object({}), response: z.object({}) },
+  'flow.retry': { request: z.object({}), response: z.object({}) },
   'display.setMode': { request: z.object({ mode: DisplayMode }), response: z.object({}) },
   'staff.call': { request: z.object({}), response: z.object({}) },
   'sim.placeCard': { request: z.object({ citizenKey: z.string().min(1) }), response: z.object({}) },
   'sim.liftCard': { request: z.object({}), response: z.object({}) },
   'sim.injectFault': { request: z.object({ fault: IdCardFault }), response: z.object({}) },
+  /** Keys on the simulated PIN pad: digits, 'C' cancel, 'B' backspace, 'E' enter. */
+  'sim.pinpadKeys': {
+    request: z.object({ keys: z.string().regex(/^[0-9CBE]{1,32}$/) }),
+    response: z.object({}),
+  },
+  /** The citizen's phone scans and pays the QR on screen (the payment gateway simulator). */
+  'sim.payQr': { request: z.object({}), response: z.object({}) },
 } as const;
 export type CommandName = keyof typeof Commands;
 export type CommandRequest<C extends CommandName> = z.infer<(typeof Commands)[C]['request']>;

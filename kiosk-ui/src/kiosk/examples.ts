@@ -42,6 +42,14 @@ export const exampleSimulator: SimulatorView = {
   ],
 };
 
+const peripheral = { device: 'online', media: 'ok', detail: null } as const;
+const devicesWith = (idcard: KioskState['devices']['idcard']): KioskState['devices'] => ({
+  idcard,
+  pinpad: { ...peripheral, media: 'unknown' },
+  receiptPrinter: peripheral,
+  a4Printer: peripheral,
+});
+
 function base(now: number): KioskState {
   return {
     kioskId: 'kiosk-example-01',
@@ -50,7 +58,15 @@ function base(now: number): KioskState {
     session: null,
     idle: null,
     services,
-    devices: { idcard: { device: 'online', media: 'notPresent', detail: null } },
+    bundles: [
+      {
+        bundleId: 'newResident',
+        services: ['enrollment', 'contributionPayment', 'socialSecurityCard'],
+        available: false,
+      },
+    ],
+    flow: null,
+    devices: devicesWith({ device: 'online', media: 'notPresent', detail: null }),
     notice: null,
     simulator: null,
     revision: Math.floor(now / 1000),
@@ -84,7 +100,7 @@ const awaitCard: KioskExample = (now) => ({ ...base(now), phase: 'awaitCard', id
 const reading: KioskExample = (now) => ({
   ...base(now),
   phase: 'reading',
-  devices: { idcard: { device: 'busy', media: 'present', detail: null } },
+  devices: devicesWith({ device: 'busy', media: 'present', detail: null }),
 });
 const greeting: KioskExample = (now) => inSession(now, 'greeting');
 const home: KioskExample = (now) => inSession(now, 'home');
@@ -98,7 +114,7 @@ export const kioskExamples = {
   awaitCardReadFailed: (now) => ({ ...awaitCard(now), notice: notice('cardReadFailed', now) }),
   awaitCardReaderUnavailable: (now) => ({
     ...awaitCard(now),
-    devices: { idcard: { device: 'offline', media: 'unknown', detail: 'no answer on the serial port' } },
+    devices: devicesWith({ device: 'offline', media: 'unknown', detail: 'no answer on the serial port' }),
     notice: notice('readerUnavailable', now),
   }),
   awaitCardWithDock: withSimulator(awaitCard),

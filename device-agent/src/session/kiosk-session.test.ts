@@ -28,7 +28,12 @@ function setup(lookup: () => Promise<Result<IdentityLookupResponse>> = async () 
     kioskId: 'KIOSK-T',
     services: [{ id: 'recordsQuery', available: false }],
     timing: { idleTimeoutSec: 60, warningSec: 20, greetingSec: 3 },
-    initialDevices: { idcard: { device: 'online', media: 'notPresent', detail: null } },
+    initialDevices: {
+      idcard: { device: 'online', media: 'notPresent', detail: null },
+      pinpad: { device: 'online', media: 'unknown', detail: null },
+      receiptPrinter: { device: 'online', media: 'ok', detail: null },
+      a4Printer: { device: 'online', media: 'ok', detail: null },
+    },
     lookup,
   });
   session.onState((s) => states.push(s));

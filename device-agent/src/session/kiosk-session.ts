@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type BundleTile,
   type DeviceState,
   type DevicesStatus,
   type DisplayMode,
@@ -18,6 +19,7 @@ import {
   type SimulatorView,
 } from '@sik/contract';
 import type { IdCardEvent } from '../devices/idcard/idcard.ts';
+import { type Flow, type FlowCitizen, FlowError } from '../flows/flow.ts';
 import { createLogger } from '../log.ts';
 
 const log = createLogger('session');
@@ -30,9 +32,15 @@ export interface SessionTiming {
   greetingSec: number;
 }
 
+/** What the session asks for when the citizen opens a service or a bundle. */
+export type FlowRequest = { kind: 'service'; serviceId: ServiceId } | { kind: 'bundle'; bundleId: string };
+
 export interface KioskSessionOptions {
   kioskId: string;
   services: ServiceTile[];
+  bundles?: BundleTile[];
+  /** Makes the flow for a service or bundle; `changed` republishes the state. Absent: no service opens. */
+  createFlow?: (request: FlowRequest, citizen: FlowCitizen, changed: () => void) => Flow;
   timing: SessionTiming;
   initialDevices: DevicesStatus;
   lookup(identity: IdCardIdentity): Promise<Result<IdentityLookupResponse>>;
@@ -44,6 +52,8 @@ export interface KioskSessionOptions {
 /** What the agent holds of the citizen in front of the kiosk. Only this object ever holds personal data. */
 interface Citizen {
   sessionId: string;
+  /** Set once the server has matched the card to a person. */
+  personId: string | null;
   identity: IdCardIdentity;
   photo: Uint8Array;
   view: SessionView;
@@ -52,7 +62,7 @@ interface Citizen {
 export class SessionError extends Error {
   override readonly name = 'SessionError';
   constructor(
-    readonly code: 'WRONG_PHASE' | 'SERVICE_UNAVAILABLE',
+    readonly code: 'WRONG_PHASE' | 'SERVICE_UNAVAILABLE' | 'PERSON_NOT_FOUND',
     message: string,
   ) {
     super(message);
@@ -68,6 +78,7 @@ export class KioskSession {
   private phase: KioskPhase = 'attract';
   private displayMode: DisplayMode = 'normal';
   private citizen: Citizen | null = null;
+  private flow: Flow | null = null;
   private devices: DevicesStatus;
   private notice: Notice | null = null;
   private simulator: SimulatorView | null = null;
@@ -95,6 +106,8 @@ export class KioskSession {
       session: this.citizen ? { ...this.citizen.view } : null,
       idle: this.idle ? { ...this.idle } : null,
       services: this.options.services,
+      bundles: this.options.bundles ?? [],
+      flow: this.flow && this.phase === 'service' ? this.flow.view() : null,
       devices: this.devices,
       notice: this.notice,
       simulator: this.simulator,
@@ -174,11 +187,63 @@ export class KioskSession {
   }
 
   openService(serviceId: ServiceId): void {
-    if (this.phase !== 'home') throw new SessionError('WRONG_PHASE', 'services open from the home screen');
     const tile = this.options.services.find((s) => s.id === serviceId);
     if (!tile?.available)
       throw new SessionError('SERVICE_UNAVAILABLE', `${serviceId} is not available on this kiosk yet`);
+    this.openFlow({ kind: 'service', serviceId });
+  }
+
+  openBundle(bundleId: string): void {
+    const tile = this.options.bundles?.find((b) => b.bundleId === bundleId);
+    if (!tile?.available)
+      throw new SessionError('SERVICE_UNAVAILABLE', `${bundleId} is not available on this kiosk yet`);
+    this.openFlow({ kind: 'bundle', bundleId });
+  }
+
+  /** The running flow, for the flow commands; throws when there is none. */
+  currentFlow(): Flow {
+    if (this.phase !== 'service' || !this.flow) throw new SessionError('WRONG_PHASE', 'no service is open');
     this.touch();
+    return this.flow;
+  }
+
+  /** Back to the home screen from a flow (refused while money or a submission is in flight). */
+  exitFlow(): void {
+    const flow = this.currentFlow();
+    if (!flow.canExit()) throw new FlowError('WRONG_PHASE', 'please wait: this is still being processed');
+    this.closeFlow();
+    this.toHome();
+  }
+
+  private openFlow(request: FlowRequest): void {
+    if (this.phase !== 'home') throw new SessionError('WRONG_PHASE', 'services open from the home screen');
+    const citizen = this.citizen;
+    if (!citizen?.personId)
+      throw new SessionError('PERSON_NOT_FOUND', 'the server has no records for this card');
+    if (!this.options.createFlow) throw new SessionError('SERVICE_UNAVAILABLE', 'no flows on this kiosk');
+    const flow = this.options.createFlow(
+      request,
+      { personId: citizen.personId, identity: citizen.identity },
+      () => {
+        if (this.flow === flow) this.publish();
+      },
+    );
+    this.flow = flow;
+    this.phase = 'service';
+    this.armIdle();
+    this.publish();
+    void flow.start();
+  }
+
+  private closeFlow(): void {
+    this.flow?.dispose();
+    this.flow = null;
+  }
+
+  /** Keys on the PIN pad count as activity, like touches. */
+  activity(): void {
+    if (this.idle) this.armIdle();
+    this.publish();
   }
 
   setDisplayMode(mode: DisplayMode): void {
@@ -221,6 +286,7 @@ export class KioskSession {
     const sessionId = randomUUID();
     this.citizen = {
       sessionId,
+      personId: null,
       identity,
       photo,
       view: {
@@ -241,6 +307,7 @@ export class KioskSession {
     const found = await this.options.lookup(identity);
     if (this.citizen?.sessionId !== sessionId) return; // the visit ended while the server answered
     if (found.ok) {
+      this.citizen.personId = found.data.personId;
       this.citizen.view = { ...this.citizen.view, recordsFound: true, pensioner: found.data.pensioner };
     } else {
       this.setNotice(found.code === 'PERSON_NOT_FOUND' ? 'personNotFound' : 'serverUnreachable');
@@ -281,6 +348,7 @@ export class KioskSession {
 
   /** Forget the citizen: overwrite the photo bytes and drop every reference. */
   private wipe(): void {
+    this.closeFlow();
     if (!this.citizen) return;
     this.citizen.photo.fill(0);
     this.citizen = null;

@@ -15,6 +15,7 @@ export class SimulatorDock {
   constructor(
     private readonly control: IdCardSimulatorControl,
     private readonly changed: () => void,
+    private readonly others: DockPeripherals = {},
   ) {}
 
   view(): SimulatorView {
@@ -50,4 +51,23 @@ export class SimulatorDock {
     this.fault = fault;
     this.changed();
   }
+
+  /** Keys on the simulated PIN pad, as a citizen's fingers would press them. */
+  async pressPinpadKeys(keys: string): Promise<void> {
+    if (!this.others.pinpad) throw new CommandError('SIMULATOR_DISABLED', 'the PIN pad is not simulated');
+    await this.others.pinpad.press(keys);
+  }
+
+  /** The citizen's phone scans the QR on screen and pays, at the payment gateway simulator. */
+  async payQr(content: string): Promise<void> {
+    if (!this.others.gateway) throw new CommandError('SIMULATOR_DISABLED', 'no payment gateway simulator');
+    await this.others.gateway.pay(content);
+  }
+}
+
+/** Simulated devices and systems besides the ID reader that the dock can drive. */
+export interface DockPeripherals {
+  /** Keys: digits, 'C' cancel, 'B' backspace, 'E' enter. */
+  pinpad?: { press(keys: string): Promise<void> };
+  gateway?: { pay(qrContent: string): Promise<void> };
 }

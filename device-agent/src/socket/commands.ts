@@ -8,6 +8,7 @@ import {
   ok,
   type Result,
 } from '@sik/contract';
+import { FlowError } from '../flows/flow.ts';
 import { createLogger } from '../log.ts';
 import { SessionError } from '../session/kiosk-session.ts';
 
@@ -49,7 +50,7 @@ export async function dispatchCommand<C extends CommandName>(
     log.debug({ requestId, command: name }, 'command done');
     return ok(data);
   } catch (error) {
-    if (error instanceof SessionError || error instanceof CommandError) {
+    if (error instanceof SessionError || error instanceof CommandError || error instanceof FlowError) {
       log.info({ requestId, command: name, code: error.code }, 'command refused');
       return err(error.code, error.message);
     }

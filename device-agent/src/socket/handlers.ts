@@ -19,6 +19,25 @@ export function createCommandHandlers(session: KioskSession, dock: SimulatorDock
     'session.end': done(() => session.end()),
     'session.continue': done(() => session.continueToHome()),
     'service.open': ({ serviceId }) => done(() => session.openService(serviceId))(),
+    'bundle.open': ({ bundleId }) => done(() => session.openBundle(bundleId))(),
+    'flow.answer': async ({ value }) => {
+      await session.currentFlow().answer(value);
+      return {};
+    },
+    'flow.back': done(() => session.currentFlow().back()),
+    'flow.exit': done(() => session.exitFlow()),
+    'flow.view': async ({ view }) => {
+      await session.currentFlow().showRecords(view);
+      return {};
+    },
+    'flow.print': async () => {
+      await session.currentFlow().print();
+      return {};
+    },
+    'flow.retry': async () => {
+      await session.currentFlow().retry();
+      return {};
+    },
     'display.setMode': ({ mode }) => done(() => session.setDisplayMode(mode))(),
     'staff.call': done(() => session.callStaff()),
     'sim.placeCard': async ({ citizenKey }) => {
@@ -31,6 +50,16 @@ export function createCommandHandlers(session: KioskSession, dock: SimulatorDock
     },
     'sim.injectFault': async ({ fault }) => {
       await requireDock().setFault(fault);
+      return {};
+    },
+    'sim.pinpadKeys': async ({ keys }) => {
+      await requireDock().pressPinpadKeys(keys);
+      return {};
+    },
+    'sim.payQr': async () => {
+      const qr = session.state().flow?.step;
+      if (qr?.type !== 'qr') throw new CommandError('INVALID_INPUT', 'no QR code is on screen');
+      await requireDock().payQr(qr.content);
       return {};
     },
   };

@@ -1,0 +1,49 @@
+import type { Journal } from '../journal/journal.ts';
+import type { ServerClient } from '../server-client/client.ts';
+import type { FlowRequest } from '../session/kiosk-session.ts';
+import { BundleFlow } from './bundle.ts';
+import { EnrollmentFlow } from './enrollment.ts';
+import type { Flow, FlowCitizen, FlowContext } from './flow.ts';
+import { PaymentFlow } from './payment.ts';
+import type { Peripherals } from './peripherals.ts';
+import { RecordsQueryFlow } from './records-query.ts';
+import { RightsRecordFlow } from './rights-record.ts';
+import type { FlowServices } from './services.ts';
+
+export interface FlowDeps {
+  kioskId: string;
+  server: ServerClient;
+  services: FlowServices;
+  peripherals: Peripherals;
+  journal: Journal;
+  /** Keys on the PIN pad keep the session alive. */
+  activity(): void;
+}
+
+/** The flow for a service or a bundle the citizen opened. */
+export function createFlowFactory(deps: FlowDeps) {
+  return (request: FlowRequest, citizen: FlowCitizen, changed: () => void): Flow => {
+    const ctx: FlowContext = {
+      kioskId: deps.kioskId,
+      citizen,
+      server: deps.server,
+      peripherals: deps.peripherals,
+      journal: deps.journal,
+      changed,
+      activity: deps.activity,
+    };
+    if (request.kind === 'bundle') return new BundleFlow(ctx, deps.services, request.bundleId);
+    switch (request.serviceId) {
+      case 'recordsQuery':
+        return new RecordsQueryFlow(ctx, deps.services);
+      case 'rightsRecordPrint':
+        return new RightsRecordFlow(ctx, deps.services);
+      case 'enrollment':
+        return new EnrollmentFlow(ctx, deps.services);
+      case 'contributionPayment':
+        return new PaymentFlow(ctx, deps.services);
+      default:
+        throw new RangeError(`${request.serviceId} has no flow yet`);
+    }
+  };
+}

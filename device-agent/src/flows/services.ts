@@ -1,0 +1,114 @@
+import type {
+  ContributionYearView,
+  PensionMonthView,
+  RecordsSummaryView,
+  Result,
+  ResultItem,
+} from '@sik/contract';
+import type { z } from 'zod';
+
+/**
+ * The server calls the flows make, in the flows' own terms. server-services.ts binds them to the contract's
+ * routes; keeping the mapping there lets a flow read as the citizen's steps, not as HTTP.
+ */
+
+export type DocumentKind = 'enrollmentCertificate' | 'contributionDetails' | 'pensionPayments';
+
+export interface IssuedDocument {
+  documentId: string;
+  pdf: Uint8Array;
+  preview: { title: string; lines: string[]; pages: number; verificationCode: string };
+}
+
+export interface EnrollmentCheck {
+  eligible: boolean;
+  reasons: string[];
+  gradesYuan: number[];
+  phone: string | null;
+}
+
+export interface EnrollmentAnswers {
+  gradeYuan: number;
+  phone: string;
+  householdType: 'urban' | 'rural';
+  residenceProof: 'provided' | 'commitment';
+}
+
+export interface LinkedAccount {
+  bankName: string;
+  accountMasked: string;
+  /** For the PIN block only (ISO 9564 format 0 binds the PIN to it); never published. */
+  accountNumber: string;
+}
+
+export interface PaymentChoices {
+  eligible: boolean;
+  reasons: string[];
+  year: number;
+  gradesYuan: number[];
+  account: LinkedAccount | null;
+}
+
+export type PaymentMethodInput = { kind: 'bankAccount'; pinBlockHex: string } | { kind: 'qr' };
+
+export interface PaymentResult {
+  paymentId: string;
+  status: 'posted' | 'declined' | 'awaitingQr' | 'pending' | 'failed';
+  amountCents: number;
+  reason: string | null;
+  qr: { content: string; expiresAt: string } | null;
+  receipt: { lines: { label: string; value: string }[]; reference: string } | null;
+}
+
+export interface BundleForm {
+  eligible: boolean;
+  reasons: string[];
+  /** The union of the items' fields, in order, without repeats. */
+  fields: string[];
+  gradesYuan: number[];
+  phone: string | null;
+  account: LinkedAccount | null;
+  year: number;
+}
+
+export interface BundleAnswer {
+  items: ResultItem[];
+  payment: PaymentResult | null;
+}
+
+export interface FlowServices {
+  recordsSummary(personId: string): Promise<Result<RecordsSummaryView>>;
+  recordsContributions(personId: string): Promise<Result<z.infer<typeof ContributionYearView>[]>>;
+  recordsPensionPayments(personId: string): Promise<Result<z.infer<typeof PensionMonthView>[]>>;
+  issueDocument(request: {
+    personId: string;
+    kind: DocumentKind;
+    fromYear?: number;
+    toYear?: number;
+    fromMonth?: string;
+    toMonth?: string;
+  }): Promise<Result<IssuedDocument>>;
+  enrollmentCheck(personId: string): Promise<Result<EnrollmentCheck>>;
+  enrollmentSubmit(
+    personId: string,
+    answers: EnrollmentAnswers,
+    idempotencyKey: string,
+  ): Promise<Result<{ caseNumber: string; status: string; message: string }>>;
+  paymentChoices(personId: string): Promise<Result<PaymentChoices>>;
+  pay(request: {
+    personId: string;
+    year: number;
+    amountCents: number;
+    method: PaymentMethodInput;
+    idempotencyKey: string;
+  }): Promise<Result<PaymentResult>>;
+  paymentByKey(idempotencyKey: string): Promise<Result<PaymentResult>>;
+  bundleForm(bundleId: string, personId: string): Promise<Result<BundleForm>>;
+  bundleSubmit(request: {
+    bundleId: string;
+    personId: string;
+    idempotencyKey: string;
+    answers: EnrollmentAnswers;
+    payment: PaymentMethodInput;
+  }): Promise<Result<BundleAnswer>>;
+}

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { ServiceTile } from '@sik/contract';
+import { ServiceId, ServiceTile } from '@sik/contract';
 import { z } from 'zod';
+import { BundlesConfig, defaultBundles } from './bundles.ts';
+
+export * from './bundles.ts';
 
 /**
  * Configuration with its schema. Defaults are the embedded demo: PGlite in a local folder, simulated devices.
@@ -27,6 +30,55 @@ export const IdCardDeviceConfig = z.discriminatedUnion('driver', [
 ]);
 export type IdCardDeviceConfig = z.infer<typeof IdCardDeviceConfig>;
 
+/** A device on a serial line whose far end may be our simulator process (then the dock drives it by HTTP). */
+const SerialDevice = (defaultBaud: number) =>
+  z.object({
+    driver: z.literal('serial'),
+    path: z.string().min(1),
+    baudRate: z.number().int().positive().default(defaultBaud),
+    simulatorControlUrl: z.string().url().optional(),
+  });
+
+export const PinPadDeviceConfig = z.discriminatedUnion('driver', [
+  /** In-process simulator; it holds the shared PIN encryption key the bank host decrypts with. */
+  z.object({
+    driver: z.literal('simulator'),
+    pinKeyHex: z
+      .string()
+      .regex(/^[0-9a-fA-F]{32}$/)
+      .optional(),
+  }),
+  SerialDevice(9600),
+]);
+export type PinPadDeviceConfig = z.infer<typeof PinPadDeviceConfig>;
+
+export const ReceiptPrinterDeviceConfig = z.discriminatedUnion('driver', [
+  z.object({ driver: z.literal('simulator') }),
+  SerialDevice(115200),
+]);
+export type ReceiptPrinterDeviceConfig = z.infer<typeof ReceiptPrinterDeviceConfig>;
+
+export const A4PrinterDeviceConfig = z.discriminatedUnion('driver', [
+  z.object({ driver: z.literal('simulator') }),
+  /** Any IPP printer (RFC 8011), e.g. ipp://192.168.1.20/ipp/print, or ippeveprinter in tests. */
+  z.object({
+    driver: z.literal('ipp'),
+    uri: z.string().min(1),
+    requestTimeoutMs: z.number().int().min(100).optional(),
+    simulatorControlUrl: z.string().url().optional(),
+  }),
+]);
+export type A4PrinterDeviceConfig = z.infer<typeof A4PrinterDeviceConfig>;
+
+/** Bundled matters offered on the home screen (their items and fields are defined on the server). */
+const DEFAULT_BUNDLES = [
+  {
+    bundleId: 'newResident',
+    services: ['enrollment', 'contributionPayment', 'socialSecurityCard'],
+    available: true,
+  },
+] as const;
+
 export const AgentConfig = z.object({
   kioskId: z.string().min(1).default('KIOSK-0001'),
   serverUrl: z.string().url().default('http://127.0.0.1:7400'),
@@ -47,8 +99,23 @@ export const AgentConfig = z.object({
   /** How long the agent waits for the server before telling the citizen it is unreachable. */
   serverTimeoutMs: z.number().int().min(100).default(5000),
   devices: z
-    .object({ idcard: IdCardDeviceConfig.default({ driver: 'simulator' }) })
-    .default({ idcard: { driver: 'simulator' } }),
+    .object({
+      idcard: IdCardDeviceConfig.default({ driver: 'simulator' }),
+      pinpad: PinPadDeviceConfig.default({ driver: 'simulator' }),
+      receiptPrinter: ReceiptPrinterDeviceConfig.default({ driver: 'simulator' }),
+      a4Printer: A4PrinterDeviceConfig.default({ driver: 'simulator' }),
+    })
+    .default({
+      idcard: { driver: 'simulator' },
+      pinpad: { driver: 'simulator' },
+      receiptPrinter: { driver: 'simulator' },
+      a4Printer: { driver: 'simulator' },
+    }),
+  /**
+   * The payment gateway simulator's URL when QR payments are simulated: the dock's "phone scans and pays"
+   * button pays there. null in production.
+   */
+  gatewaySimulatorUrl: z.string().url().nullable().default(null),
   session: z
     .object({
       /** Seconds without a touch before the session ends. */
@@ -67,6 +134,9 @@ export const AgentConfig = z.object({
     })
     .default({ pollIntervalMs: 300, commandTimeoutMs: 2000 }),
   services: z.array(ServiceTile).default(defaultServices()),
+  bundles: z
+    .array(z.object({ bundleId: z.string(), services: z.array(ServiceId), available: z.boolean() }))
+    .default(DEFAULT_BUNDLES.map((b) => ({ ...b, services: [...b.services] }))),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type AgentConfig = z.infer<typeof AgentConfig>;
@@ -101,8 +171,24 @@ export const ServerConfig = z.object({
       gatewayUrl: z.string().url().default('http://127.0.0.1:7420'),
       /** How long the server waits for the bank or gateway before it must find out by querying. */
       timeoutMs: z.number().int().min(100).default(5000),
+      /** Shared with the gateway: HMAC-SHA256 key of its payment notifications. */
+      gatewaySecret: z.string().min(16).default('demo-gateway-secret-change-me'),
+      /** A pending payment (or an open QR) untouched for this long is checked with the bank or gateway again. */
+      recheckAfterMs: z.number().int().min(100).default(5000),
+      /** How often the background resolver looks for such payments. */
+      resolverEveryMs: z.number().int().min(100).default(15000),
+      /** After a debit with an unknown outcome: waits before each query, before answering 'pending'. */
+      queryBackoffMs: z.array(z.number().int().min(0).max(60_000)).max(10).default([100, 400, 1200]),
     })
-    .default({ bankHostUrl: 'http://127.0.0.1:7410', gatewayUrl: 'http://127.0.0.1:7420', timeoutMs: 5000 }),
+    .default({
+      bankHostUrl: 'http://127.0.0.1:7410',
+      gatewayUrl: 'http://127.0.0.1:7420',
+      timeoutMs: 5000,
+      gatewaySecret: 'demo-gateway-secret-change-me',
+      recheckAfterMs: 5000,
+      resolverEveryMs: 15000,
+      queryBackoffMs: [100, 400, 1200],
+    }),
   /** Urban-rural residents' basic pension (城乡居民基本养老保险), configurable by region. */
   residentPension: z
     .object({
@@ -115,19 +201,21 @@ export const ServerConfig = z.object({
       minAge: z.number().int().min(0).default(16),
     })
     .default({ gradesYuan: [200, 300, 500, 1000, 2000, 3000, 5000], minAge: 16 }),
+  /** Bundled matters (一件事): items, their fields, the services they need (config/src/bundles.ts). */
+  bundles: BundlesConfig.default(defaultBundles()),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 
 function defaultServices(): ServiceTile[] {
-  // None of the six flows exists yet: each tile says so until its issue lands.
+  // Qualification authentication and card issuance have no flow yet: their tiles say so until they land.
   return [
     { id: 'qualificationAuth', available: false },
     { id: 'socialSecurityCard', available: false },
-    { id: 'recordsQuery', available: false },
-    { id: 'rightsRecordPrint', available: false },
-    { id: 'contributionPayment', available: false },
-    { id: 'enrollment', available: false },
+    { id: 'recordsQuery', available: true },
+    { id: 'rightsRecordPrint', available: true },
+    { id: 'contributionPayment', available: true },
+    { id: 'enrollment', available: true },
   ];
 }
 

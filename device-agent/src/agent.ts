@@ -1,10 +1,26 @@
+import { join } from 'node:path';
 import type { AgentConfig } from '@sik/config';
-import { createIdCardDevice, type IdCardDevice } from './devices/index.ts';
+import type { DevicesStatus, PeripheralStatus } from '@sik/contract';
+import {
+  type A4PrinterDevice,
+  createA4PrinterDevice,
+  createIdCardDevice,
+  createPinPadDevice,
+  createReceiptPrinterDevice,
+  type IdCardDevice,
+  type PinPadDevice,
+  type ReceiptPrinterDevice,
+} from './devices/index.ts';
+import { createFlowFactory } from './flows/factory.ts';
+import { peripheralsFromDevices } from './flows/peripherals-from-devices.ts';
+import { startPaymentRecovery } from './flows/recovery.ts';
+import { createFlowServices } from './flows/server-services.ts';
+import { Journal } from './journal/journal.ts';
 import { createLogger } from './log.ts';
 import { createServerClient, type ServerClient } from './server-client/client.ts';
 import { loadOrCreateKioskKeys } from './server-client/keys.ts';
 import { KioskSession } from './session/kiosk-session.ts';
-import { SimulatorDock } from './simulator/dock.ts';
+import { type DockPeripherals, SimulatorDock } from './simulator/dock.ts';
 import { createCommandHandlers } from './socket/handlers.ts';
 import { type SocketServer, startSocketServer } from './socket/socket-server.ts';
 
@@ -16,8 +32,21 @@ export interface Agent {
   session: KioskSession;
   server: ServerClient;
   idcard: IdCardDevice;
+  pinpad: PinPadDevice;
+  receiptPrinter: ReceiptPrinterDevice;
+  a4Printer: A4PrinterDevice;
+  journal: Journal;
   stop(): Promise<void>;
 }
+
+/** A peripheral's status as the kiosk publishes it (device state, paper, a detail for engineers). */
+const peripheral = (status: { device: PeripheralStatus['device']; media: string; detail: string | null }) =>
+  ({
+    device: status.device,
+    media:
+      status.media === 'ok' || status.media === 'low' || status.media === 'out' ? status.media : 'unknown',
+    detail: status.detail,
+  }) satisfies PeripheralStatus;
 
 /**
  * Wires one kiosk: the kiosk key and server client, the ID card reader (real or simulated, chosen by config),
@@ -34,30 +63,83 @@ export async function startAgent(config: AgentConfig, opts: { socketToken?: stri
   if (config.provisioningToken) await provision(server, config.provisioningToken, keys.publicKeyPem);
 
   const idcard = await createIdCardDevice(config);
-  const session = new KioskSession({
+  const pinpad = await createPinPadDevice(config.devices.pinpad);
+  const receiptPrinter = await createReceiptPrinterDevice(config.devices.receiptPrinter);
+  const a4Printer = await createA4PrinterDevice(config.devices.a4Printer);
+  const journal = new Journal(join(config.dataDir, 'journal'));
+  const services = createFlowServices(server);
+  const devicesNow = (): DevicesStatus => ({
+    idcard: idcard.reader.status,
+    pinpad: peripheral(pinpad.pinpad.status),
+    receiptPrinter: peripheral(receiptPrinter.printer.status),
+    a4Printer: peripheral(a4Printer.printer.status),
+  });
+
+  let session: KioskSession | null = null;
+  const createFlow = createFlowFactory({
+    kioskId: config.kioskId,
+    server,
+    services,
+    peripherals: peripheralsFromDevices({
+      pinpad: pinpad.pinpad,
+      receiptPrinter: receiptPrinter.printer,
+      a4Printer: a4Printer.printer,
+    }),
+    journal,
+    activity: () => session?.activity(),
+  });
+  session = new KioskSession({
     kioskId: config.kioskId,
     services: config.services,
+    bundles: config.bundles,
+    createFlow,
     timing: config.session,
-    initialDevices: { idcard: idcard.reader.status },
+    initialDevices: devicesNow(),
     lookup: (identity) => server.identityLookup({ cardType: identity.cardType, idNumber: identity.idNumber }),
   });
+  const kiosk = session;
+  const dockPeripherals: DockPeripherals = {
+    ...(pinpad.simulator ? { pinpad: pinpad.simulator } : {}),
+    ...(config.gatewaySimulatorUrl ? { gateway: gatewayPhone(config.gatewaySimulatorUrl) } : {}),
+  };
   const dock =
     idcard.simulator && config.simulatorDock
-      ? new SimulatorDock(idcard.simulator, () => session.setSimulatorView(dock?.view() ?? null))
+      ? new SimulatorDock(
+          idcard.simulator,
+          () => kiosk.setSimulatorView(dock?.view() ?? null),
+          dockPeripherals,
+        )
       : null;
 
   const socket = await startSocketServer({
     host: config.listen.host,
     port: config.listen.port,
     uiDistDir: config.uiDistDir,
-    handlers: createCommandHandlers(session, dock),
-    currentState: () => session.state(),
+    handlers: createCommandHandlers(kiosk, dock),
+    currentState: () => kiosk.state(),
     ...(opts.socketToken ? { token: opts.socketToken } : {}),
   });
-  session.onState((state) => socket.publish(state));
-  session.setSimulatorView(dock?.view() ?? null);
-  const unsubscribe = idcard.reader.on((event) => session.handleReaderEvent(event));
-  await idcard.reader.start();
+  kiosk.onState((state) => socket.publish(state));
+  kiosk.setSimulatorView(dock?.view() ?? null);
+  const unsubscribe = [
+    idcard.reader.on((event) => kiosk.handleReaderEvent(event)),
+    pinpad.pinpad.on((event) => {
+      if (event.type === 'status') kiosk.setDevices(devicesNow());
+    }),
+    receiptPrinter.printer.on(() => kiosk.setDevices(devicesNow())),
+    a4Printer.printer.on((event) => {
+      if (event.type === 'status') kiosk.setDevices(devicesNow());
+    }),
+  ];
+  await Promise.all([
+    idcard.reader.start(),
+    pinpad.pinpad.start(),
+    receiptPrinter.printer.start(),
+    a4Printer.printer.start(),
+  ]);
+  kiosk.setDevices(devicesNow());
+  // Payments a crash or a lost answer left open are settled by asking the server, never by paying again.
+  const stopRecovery = startPaymentRecovery(journal, services);
 
   const whoami = await server.whoAmI();
   if (whoami.ok)
@@ -67,14 +149,19 @@ export async function startAgent(config: AgentConfig, opts: { socketToken?: stri
   return {
     config,
     socket,
-    session,
+    session: kiosk,
     server,
     idcard,
+    pinpad,
+    receiptPrinter,
+    a4Printer,
+    journal,
     stop: async () => {
-      unsubscribe();
-      session.dispose();
+      stopRecovery();
+      for (const off of unsubscribe) off();
+      kiosk.dispose();
       await socket.close();
-      await idcard.stop();
+      await Promise.all([idcard.stop(), pinpad.stop(), receiptPrinter.stop(), a4Printer.stop()]);
     },
   };
 }
@@ -83,4 +170,25 @@ async function provision(server: ServerClient, token: string, publicKeyPem: stri
   const result = await server.provision(publicKeyPem, token);
   if (result.ok) log.info({ kioskId: result.data.kioskId }, 'kiosk key registered with the server');
   else log.error({ code: result.code }, `kiosk provisioning failed: ${result.message}`);
+}
+
+/**
+ * The citizen's phone in the demo: "scans" the QR on screen (finds the order the content names at the gateway
+ * simulator) and confirms the payment there. Only configured with a simulated gateway.
+ */
+function gatewayPhone(gatewayUrl: string): NonNullable<DockPeripherals['gateway']> {
+  return {
+    async pay(qrContent) {
+      const ledger = (await (await fetch(new URL('/control/ledger', gatewayUrl))).json()) as {
+        orders?: { merchantOrderId: string; qrContent?: string }[];
+      };
+      const order = ledger.orders?.find((o) => o.qrContent === qrContent);
+      if (!order) throw new Error('the gateway simulator knows no order for this QR code');
+      const paid = await fetch(
+        new URL(`/control/orders/${encodeURIComponent(order.merchantOrderId)}/pay`, gatewayUrl),
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' },
+      );
+      if (!paid.ok) throw new Error(`the gateway simulator refused the payment (${paid.status})`);
+    },
+  };
 }

@@ -14,7 +14,7 @@ import { isFinal, PayingFlow, paymentItem } from './paying-flow.ts';
 import type { BundleForm, FlowServices, PaymentMethodInput, PaymentResult } from './services.ts';
 
 /** The bundle engine pays the contribution item under the submission's key with this suffix. */
-export const bundlePaymentKey = (submissionKey: string): string => `${submissionKey}:contribution`;
+export const bundlePaymentKey = (submissionKey: string): string => `${submissionKey}-contribution`;
 
 /**
  * A bundled matter (一件事): one form whose questions are the union of the items' fields, one confirmation,
@@ -56,7 +56,7 @@ export class BundleFlow extends PayingFlow {
       grade: [gradeQuestion(form.gradesYuan)],
       phone: [phoneQuestion(form.phone)],
       householdType: [householdQuestion],
-      residenceProof: [residenceProofQuestion, commitmentQuestion],
+      residenceProof: [residenceProofQuestion, commitmentQuestion()],
       paymentMethod: [paymentMethodQuestion(account)],
     };
     this.startForm(form.fields.flatMap((field) => byField[field] ?? []));

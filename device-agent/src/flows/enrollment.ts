@@ -68,7 +68,7 @@ export class EnrollmentFlow extends FormFlow {
       phoneQuestion(check.phone),
       householdQuestion,
       residenceProofQuestion,
-      commitmentQuestion,
+      commitmentQuestion(check.commitmentText),
     ]);
   }
 

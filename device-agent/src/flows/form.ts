@@ -140,12 +140,14 @@ export const COMMITMENT_TEXT =
   '本人承诺：本人户籍或居住证明真实有效，符合城乡居民基本养老保险参保条件，未参加职工基本养老保险，' +
   '不是全日制在校学生。如有不实，本人愿承担相应法律责任，并同意社会保险经办机构事后核查。';
 
-export const commitmentQuestion: Question = {
-  id: 'commitment',
-  applies: (answers) => answers.residenceProof === 'commitment',
-  step: () => ({ type: 'commitment', text: COMMITMENT_TEXT }),
-  check: (value) => (value === 'agree' ? null : '请阅读承诺内容后点击“我同意”'),
-};
+export function commitmentQuestion(text: string = COMMITMENT_TEXT): Question {
+  return {
+    id: 'commitment',
+    applies: (answers) => answers.residenceProof === 'commitment',
+    step: () => ({ type: 'commitment', text }),
+    check: (value) => (value === 'agree' ? null : '请阅读承诺内容后点击“我同意”'),
+  };
+}
 
 export interface AccountChoice {
   bankName: string;

@@ -4,7 +4,7 @@
  * peripherals-from-devices.ts; the flows never see a driver, a completion code or a byte.
  */
 
-export type DeviceOutcome<T = Record<string, never>> =
+export type DeviceOutcome<T = Record<never, never>> =
   | ({ ok: true } & T)
   | {
       ok: false;

@@ -1,6 +1,6 @@
-import { err, type PaymentOutcome, type Result } from '@sik/contract';
+import type { PaymentOptionsResponse, PaymentOutcome, Result } from '@sik/contract';
 import type { ServerClient } from '../server-client/client.ts';
-import type { FlowServices, PaymentResult } from './services.ts';
+import type { FlowServices, LinkedAccount, PaymentResult } from './services.ts';
 
 const map = <T, U>(result: Result<T>, fn: (data: T) => U): Result<U> =>
   result.ok ? { ok: true, data: fn(result.data) } : result;
@@ -32,6 +32,32 @@ export function paymentResult(outcome: PaymentOutcome): PaymentResult {
         }
       : null,
   };
+}
+
+/** The bundle's field ids (config/src/bundles.ts) -> the questions the kiosk asks for them. */
+const FIELD_QUESTIONS: Record<string, string | undefined> = {
+  gradeYuan: 'grade',
+  phone: 'phone',
+  householdType: 'householdType',
+  residenceProof: 'residenceProof',
+};
+
+function linkedAccount(options: PaymentOptionsResponse): LinkedAccount | null {
+  const account = options.linkedAccount;
+  if (!account || !options.methods.includes('bankAccount')) return null;
+  return {
+    bankName: account.bankName,
+    accountMasked: account.maskedAccount,
+    accountNumber: account.accountNumber,
+  };
+}
+
+function enrollmentMessage(status: string, spotCheck: boolean, gradeYuan: number): string {
+  const done =
+    status === 'approved'
+      ? `已参加城乡居民基本养老保险，缴费档次${gradeYuan}元/年。`
+      : '参保申请已受理，审核结果会以短信通知您。';
+  return spotCheck ? `${done}您使用了告知承诺，工作人员会在规定时间内核查。` : done;
 }
 
 /** The flows' server calls bound to the contract's routes. */
@@ -69,14 +95,47 @@ export function createFlowServices(server: ServerClient): FlowServices {
         r.months.map(({ month, amountCents, status }) => ({ month, amountCents, status })),
       );
     },
-    async issueDocument() {
-      return err('SERVICE_UNAVAILABLE', 'documents are not bound yet');
+    async issueDocument(request) {
+      const answer = await server.request('documentIssue', { body: request });
+      return map(answer, (d) => ({
+        documentId: d.documentId,
+        pdf: new Uint8Array(Buffer.from(d.pdfBase64, 'base64')),
+        preview: {
+          title: d.preview.title,
+          lines: [
+            `持证人：${d.preview.holderMasked}`,
+            `证件号码：${d.preview.idNumberMasked}`,
+            ...d.preview.lines,
+          ],
+          pages: d.pages,
+          verificationCode: d.verificationCode,
+        },
+      }));
     },
-    async enrollmentCheck() {
-      return err('SERVICE_UNAVAILABLE', 'enrollment is not bound yet');
+    async enrollmentCheck(personId) {
+      const answer = await server.request('enrollmentPrefill', { query: { personId } });
+      return map(answer, (p) => ({
+        eligible: p.eligible,
+        reasons: p.failedRules.map((r) => r.message),
+        gradesYuan: p.form.gradesYuan,
+        phone: p.form.phone,
+        commitmentText: p.commitment.text,
+      }));
     },
-    async enrollmentSubmit() {
-      return err('SERVICE_UNAVAILABLE', 'enrollment is not bound yet');
+    async enrollmentSubmit(personId, answers, idempotencyKey) {
+      const answer = await server.request('enrollmentSubmit', {
+        body: {
+          personId,
+          ...answers,
+          ...(answers.residenceProof === 'commitment' ? { commitmentSigned: true as const } : {}),
+          idempotencyKey,
+        },
+      });
+      return map(answer, (e) => ({
+        caseNumber: e.caseNumber,
+        status: e.status,
+        message: enrollmentMessage(e.status, e.spotCheck, e.gradeYuan),
+      }));
     },
     async paymentChoices(personId) {
       const answer = await server.request('paymentOptions', { body: { personId } });
@@ -85,7 +144,7 @@ export function createFlowServices(server: ServerClient): FlowServices {
         reasons: o.reason ? [o.reason] : [],
         year: o.year,
         gradesYuan: o.gradesCents.map((c) => c / 100),
-        account: null,
+        account: linkedAccount(o),
       }));
     },
     async pay(request) {
@@ -96,11 +155,81 @@ export function createFlowServices(server: ServerClient): FlowServices {
       const answer = await server.request('paymentStatusByKey', { params: { idempotencyKey } });
       return map(answer, paymentResult);
     },
-    async bundleForm() {
-      return err('SERVICE_UNAVAILABLE', 'bundles are not bound yet');
+    async bundleForm(bundleId, personId) {
+      const [definition, options] = await Promise.all([
+        server.request('bundleDefinition', { query: { bundleId, personId } }),
+        server.request('paymentOptions', { body: { personId } }),
+      ]);
+      if (!definition.ok) return definition;
+      const d = definition.data;
+      const grades = d.fields.find((f) => f.id === 'gradeYuan');
+      const reasons = d.items.flatMap((i) => i.failedRules.map((r) => `${i.title}：${r.message}`));
+      return {
+        ok: true,
+        data: {
+          eligible: d.eligible,
+          reasons: reasons.length > 0 ? reasons : ['暂不能办理这件事'],
+          fields: [
+            ...d.fields.map((f) => FIELD_QUESTIONS[f.id]).filter((q) => q !== undefined),
+            'paymentMethod',
+          ],
+          gradesYuan:
+            grades?.options?.map((o) => Number(o.value)) ??
+            (options.ok ? options.data.gradesCents.map((c) => c / 100) : []),
+          phone: typeof d.prefill.phone === 'string' ? d.prefill.phone : null,
+          account: options.ok ? linkedAccount(options.data) : null,
+          year: d.payment.amountYear,
+        },
+      };
     },
-    async bundleSubmit() {
-      return err('SERVICE_UNAVAILABLE', 'bundles are not bound yet');
+    async bundleSubmit(request) {
+      const { answers } = request;
+      const answer = await server.request('bundleSubmit', {
+        body: {
+          bundleId: request.bundleId,
+          personId: request.personId,
+          idempotencyKey: request.idempotencyKey,
+          fields: {
+            personId: request.personId,
+            phone: answers.phone,
+            gradeYuan: answers.gradeYuan,
+            householdType: answers.householdType,
+            residenceProof: answers.residenceProof,
+            ...(answers.residenceProof === 'commitment' ? { commitmentSigned: true } : {}),
+          },
+          payment: request.payment,
+        },
+      });
+      if (!answer.ok) return answer;
+      const contribution = answer.data.items.find((i) => i.kind === 'contribution');
+      let payment: PaymentResult | null = null;
+      if (contribution?.qr) {
+        payment = {
+          paymentId: contribution.reference ?? '',
+          status: 'awaitingQr',
+          amountCents: answers.gradeYuan * 100,
+          reason: null,
+          qr: contribution.qr,
+          receipt: null,
+        };
+      } else if (contribution?.reference) {
+        const found = await server.request('paymentStatus', {
+          params: { paymentId: contribution.reference },
+        });
+        if (found.ok) payment = paymentResult(found.data);
+      }
+      return {
+        ok: true,
+        data: {
+          items: answer.data.items.map((i) => ({
+            item: i.kind,
+            status: i.status,
+            message: i.message,
+            reference: i.reference,
+          })),
+          payment,
+        },
+      };
     },
   };
 }

@@ -25,6 +25,8 @@ export interface EnrollmentCheck {
   reasons: string[];
   gradesYuan: number[];
   phone: string | null;
+  /** The notification-and-commitment text (告知承诺) in the version the server records. */
+  commitmentText: string;
 }
 
 export interface EnrollmentAnswers {

@@ -257,6 +257,12 @@ export class KioskSession {
     this.touch();
   }
 
+  /** The PIN pad's and printers' status (the reader's comes with its own events). */
+  setDevices(devices: DevicesStatus): void {
+    this.devices = { ...devices, idcard: this.devices.idcard };
+    this.publish();
+  }
+
   setSimulatorView(view: SimulatorView | null): void {
     this.simulator = view;
     this.publish();

@@ -10,12 +10,14 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v socat >/dev/null 2>&1 || need+=(socat)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 fc-list 2>/dev/null | grep -qi 'WenQuanYi Micro Hei' || need+=(fonts-wqy-microhei)
-command -v ippeveprinter >/dev/null 2>&1 || need+=(cups-ipp-utils)
+command -v ippeveprinter >/dev/null 2>&1 || [ -x /usr/sbin/ippeveprinter ] || need+=(cups-ipp-utils)
+# ippeveprinter needs a D-Bus to connect to even with DNS-SD off; tests start a private one.
+command -v dbus-daemon >/dev/null 2>&1 || need+=(dbus-daemon)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "test-deps: chromium, socat, postgresql, fonts-wqy-microhei, cups-ipp-utils, zbar-tools, poppler-utils are present"
+  echo "test-deps: chromium, socat, postgresql, fonts-wqy-microhei, cups-ipp-utils, dbus-daemon, zbar-tools, poppler-utils are present"
   exit 0
 fi
 

@@ -8,137 +8,29 @@
  * `-r off` it registers nothing, but it still needs a bus to connect to. Where the machine has no system bus,
  * the test starts a private dbus-daemon and points DBUS_SYSTEM_BUS_ADDRESS at it, for ippeveprinter only.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpIppTransport } from '../../transport/ipp.ts';
-import { findExecutable, stopChild } from '../../transport/pty-testing.ts';
+import { stopChild } from '../../transport/pty-testing.ts';
 import type { A4Printer } from './a4-printer.ts';
-import { type A4PrinterDriverOptions, createA4PrinterDriver } from './driver.ts';
+import { createA4PrinterDriver } from './driver.ts';
+import {
+  DBUS_DAEMON,
+  freePort,
+  IPPEVEPRINTER,
+  OPTIONS,
+  type RealPrinter,
+  SKIP_REASON,
+  SYSTEM_BUS,
+  startIppEvePrinter,
+  startPrivateBus,
+} from './ippeveprinter.ts';
 import { decodeMessage, encodeMessage } from './protocol/ipp.ts';
 import { getJobAttributes, readJobDescription } from './protocol/requests.ts';
 import { delay, minimalPdf, quietLogger } from './testing.ts';
-
-const IPPEVEPRINTER =
-  findExecutable('ippeveprinter') ??
-  (existsSync('/usr/sbin/ippeveprinter') ? '/usr/sbin/ippeveprinter' : null);
-const DBUS_DAEMON = findExecutable('dbus-daemon');
-const SYSTEM_BUS =
-  process.env.DBUS_SYSTEM_BUS_ADDRESS ?? (existsSync('/run/dbus/system_bus_socket') ? 'system' : null);
-const SKIP_REASON = !IPPEVEPRINTER
-  ? 'ippeveprinter not found (apt-get install cups-ipp-utils): real IPP printer tests skipped'
-  : !SYSTEM_BUS && !DBUS_DAEMON
-    ? 'no D-Bus system bus and no dbus-daemon to start one: ippeveprinter cannot run, tests skipped'
-    : null;
-
-const OPTIONS: A4PrinterDriverOptions = { pollIntervalMs: 60_000, jobPollMs: 50, jobTimeoutMs: 8000 };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
-}
-
-/** A private bus for ippeveprinter's Avahi client; resolves with its address. */
-async function startPrivateBus(
-  dir: string,
-  dbusDaemon: string,
-): Promise<{ child: ChildProcess; address: string }> {
-  const child = spawn(
-    dbusDaemon,
-    ['--session', '--nofork', '--print-address=1', `--address=unix:path=${join(dir, 'bus')}`],
-    {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    },
-  );
-  const address = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('dbus-daemon did not start')), 5000);
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (line) => {
-      clearTimeout(timer);
-      resolve(line.trim());
-    });
-  });
-  return { child, address };
-}
-
-interface RealPrinter {
-  child: ChildProcess;
-  uri: string;
-  spool: string;
-  log(): string;
-}
-
-async function startIppEvePrinter(
-  binary: string,
-  dir: string,
-  name: string,
-  command: string,
-  busAddress: string | null,
-): Promise<RealPrinter> {
-  const port = await freePort();
-  const spool = join(dir, `${name}-spool`);
-  mkdirSync(spool);
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  if (busAddress) env.DBUS_SYSTEM_BUS_ADDRESS = busAddress;
-  // -n localhost: with 127.0.0.1 as its host name it fails to set up its IPv6 listener and exits.
-  const child = spawn(
-    binary,
-    [
-      '-k',
-      '-d',
-      spool,
-      '-c',
-      command,
-      '-f',
-      'application/pdf',
-      '-p',
-      String(port),
-      '-n',
-      'localhost',
-      '-r',
-      'off',
-      name,
-    ],
-    { env, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let log = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    log += chunk.toString();
-  });
-  const uri = `ipp://127.0.0.1:${port}/ipp/print`;
-  // Ready when it answers Get-Printer-Attributes.
-  const probe = createA4PrinterDriver(new HttpIppTransport({ uri, timeoutMs: 500 }), {
-    ...OPTIONS,
-    logger: quietLogger(),
-  });
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    await probe.start();
-    const up = probe.status.device !== 'noDevice';
-    await probe.stop();
-    if (up) break;
-    if (child.exitCode !== null || Date.now() > deadline)
-      throw new Error(`ippeveprinter ${name} did not start:\n${log}`);
-    await delay(100);
-  }
-  return { child, uri, spool, log: () => log };
-}
 
 describe('A4 printer driver against a real IPP printer (ippeveprinter)', () => {
   if (SKIP_REASON || !IPPEVEPRINTER) {

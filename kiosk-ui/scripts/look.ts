@@ -28,7 +28,10 @@ const names =
         ...kioskExampleNames,
         'connecting',
         'notReady',
-        'home+service-tile-enrollment',
+        'home+service-tile-qualificationAuth',
+        'homeBundleUnavailable+bundle-tile-newResident',
+        'elderFlowContributions+table-next',
+        'elderFlowEnrollmentPhone+digits-key-8',
         'elderHome+service-tile-socialSecurityCard',
         'awaitCardWithDock+sim-toggle',
       ];

@@ -31,7 +31,7 @@ export function ServiceTile({ id, available, onPress }: ServiceTileProps) {
       <span className="tile-description">{text.description}</span>
       {available ? null : (
         <span className="tile-badge" id={badgeId}>
-          <span className="nowrap">{zh.home.unavailableBadge[0]}</span> ·{' '}
+          <span className="nowrap badge-soon">{zh.home.unavailableBadge[0]} · </span>
           <span className="nowrap">{zh.home.unavailableBadge[1]}</span>
         </span>
       )}

@@ -1,5 +1,7 @@
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { bundleTileExamples } from './BundleTile.examples.tsx';
+import { BundleTile } from './BundleTile.tsx';
 import { buttonExamples } from './Button.examples.tsx';
 import { Button } from './Button.tsx';
 import { noticeBannerExamples } from './NoticeBanner.examples.tsx';
@@ -90,5 +92,22 @@ describe('ServiceTile examples', () => {
     fireEvent.click(tile);
     fireEvent.click(tile);
     expect(onPress).toHaveBeenCalledOnce();
+  });
+});
+
+describe('BundleTile examples', () => {
+  for (const [name, props] of Object.entries(bundleTileExamples)) {
+    it(`${name} is a button naming the matter and its services, honest about availability`, () => {
+      render(<BundleTile {...props} />);
+      const tile = screen.getByTestId(`bundle-tile-${props.bundleId}`);
+      expect(tile.tagName).toBe('BUTTON');
+      expect(tile.textContent).toMatch(/一件事/);
+      expect(tile.textContent?.includes('本机暂不能办理')).toBe(!props.available);
+    });
+  }
+
+  it('names the bundled services', () => {
+    render(<BundleTile {...bundleTileExamples.available} />);
+    expect(screen.getByRole('button').textContent).toContain('参保登记 + 社保缴费 + 社保卡办理');
   });
 });

@@ -1,4 +1,14 @@
-import type { IdCardFault, IdCardType, NoticeCode, ServiceId } from '@sik/contract';
+import type {
+  FlowKind,
+  FlowStep,
+  IdCardFault,
+  IdCardType,
+  ItemOutcome,
+  NoticeCode,
+  QuestionId,
+  RecordsSummaryView,
+  ServiceId,
+} from '@sik/contract';
 
 /**
  * Every word a citizen or tester sees, in one place. Chinese first; `en` is a smaller subtitle where it helps
@@ -134,6 +144,9 @@ export const zh = {
     unavailableBody:
       '这项业务在本机还没有开通，即将开放。现在可以到社保窗口办理，或点“呼叫工作人员”请工作人员帮助。',
     backToList: '返回业务列表',
+    bundlesTitle: '一件事',
+    bundleTag: '一次办好',
+    bundleSpeech: (titles: string) => `下方还有一件事联办：${titles}，几项业务一次办好。`,
     end: '结束办理，请取走身份证',
     speech: '请选择要办理的业务。办理完毕，请点结束办理，并取走身份证。',
     unavailableSpeech: (service: string) =>
@@ -173,6 +186,11 @@ export const zh = {
     empty: '空',
     fault: '故障注入',
     onReaderTag: '在读卡区',
+    pinpadTitle: '模拟密码键盘（硬件）',
+    pinpadNote: '代替终端上的实体密码键盘，不是屏幕的一部分',
+    pinpadKeys: { B: '更正', C: '取消', E: '确认' },
+    qrTitle: '模拟付款手机',
+    payQr: '模拟手机扫码支付',
   },
 } as const;
 
@@ -192,4 +210,345 @@ export const consoleText = {
   en: 'Staff console',
   body: '管理控制台还没有开发完成，目前不能使用。',
   bodyEn: 'The staff console has not been built yet.',
+} as const;
+
+// ---------- service flows (issue 5) ----------
+
+type InsuranceType = RecordsSummaryView['insurances'][number]['type'];
+type InsuranceScheme = RecordsSummaryView['insurances'][number]['scheme'];
+type InsuranceStatus = RecordsSummaryView['insurances'][number]['status'];
+type LoadingLabel = Extract<FlowStep, { type: 'loading' }>['label'];
+type Outcome = Extract<FlowStep, { type: 'result' }>['outcome'];
+
+/** Titles of the flows, shown above every question so the citizen knows which service they are in. */
+export const flowKinds: Readonly<Record<Exclude<FlowKind, 'bundle'>, string>> = {
+  recordsQuery: services.recordsQuery.title,
+  rightsRecordPrint: services.rightsRecordPrint.title,
+  enrollment: services.enrollment.title,
+  contributionPayment: services.contributionPayment.title,
+};
+
+export interface BundleText {
+  title: string;
+  en: string;
+  /** What is done in one go, on the home tile. */
+  description: string;
+}
+
+/** Bundled matters (一件事) by bundleId; an id without wording is shown by the generic text. */
+export const bundles: Readonly<Record<string, BundleText>> = {
+  newResident: {
+    title: '新市民参保一件事',
+    en: 'New resident: enrol, pay and apply for a card at once',
+    description: '参保登记、首次缴费、申领社保卡，一次办好',
+  },
+};
+export const unknownBundle: BundleText = {
+  title: '一件事联办',
+  en: 'Several services at once',
+  description: '相关业务一次办好',
+};
+export const bundleText = (bundleId: string): BundleText =>
+  Object.hasOwn(bundles, bundleId) ? (bundles[bundleId] ?? unknownBundle) : unknownBundle;
+
+export interface QuestionText {
+  /** The one question of the screen (h1). */
+  title: string;
+  en: string;
+  /** A line under the question that helps decide. */
+  hint?: string;
+  /** Read aloud before the options. */
+  speech: string;
+}
+
+export const questions: Readonly<Record<QuestionId, QuestionText>> = {
+  documentKind: {
+    title: '请选择要打印的证明',
+    en: 'Which certificate do you want to print?',
+    hint: '证明上有验证码和二维码，别人可以核验真假',
+    speech: '请选择要打印的证明。',
+  },
+  yearRange: {
+    title: '请选择证明包含的年份',
+    en: 'Which years should it cover?',
+    speech: '请选择证明包含的年份。',
+  },
+  monthRange: {
+    title: '请选择证明包含的月份',
+    en: 'Which months should it cover?',
+    speech: '请选择证明包含的月份。',
+  },
+  grade: {
+    title: '请选择每年的缴费档次',
+    en: 'Choose your yearly contribution',
+    hint: '每年缴得越多，将来每月领的养老金越多',
+    speech: '请选择每年的缴费档次。每年缴得越多，将来每月领的养老金越多。',
+  },
+  phone: {
+    title: '请输入您的手机号码',
+    en: 'Enter your mobile number',
+    hint: '用于通知您办理进度，请用下方数字键输入',
+    speech: '请用屏幕上的数字键输入您的手机号码，输完后点确认。',
+  },
+  householdType: {
+    title: '请选择您的户口类型',
+    en: 'What is your household registration?',
+    speech: '请选择您的户口类型。',
+  },
+  residenceProof: {
+    title: '您能提供居住证明吗？',
+    en: 'Can you provide proof of residence?',
+    hint: '没有也可以办：签一份告知承诺，以后再核查',
+    speech: '您能提供居住证明吗？没有也可以办，签一份告知承诺，以后再核查。',
+  },
+  paymentMethod: {
+    title: '请选择付款方式',
+    en: 'How do you want to pay?',
+    speech: '请选择付款方式。',
+  },
+  contributionYear: {
+    title: '请选择缴费年度',
+    en: 'Which year are you paying for?',
+    speech: '请选择缴费年度。',
+  },
+};
+
+/** Words for option values the agent sends without a label. */
+export const optionText: Readonly<Partial<Record<QuestionId, Readonly<Record<string, string>>>>> = {
+  documentKind: {
+    enrollmentCertificate: '参保证明',
+    contributionDetails: '缴费明细',
+    pensionPayments: '养老金发放记录',
+  },
+  householdType: { urban: '城镇户口', rural: '农村户口' },
+  residenceProof: { provided: '能提供居住证明', commitment: '暂时没有，签告知承诺' },
+  paymentMethod: { bankAccount: '银行卡扣款', qr: '手机扫码支付' },
+};
+
+/** Extra words under an option the agent sends without a detail. */
+export const optionDetail: Readonly<Partial<Record<QuestionId, Readonly<Record<string, string>>>>> = {
+  documentKind: {
+    enrollmentCertificate: '证明您在哪些年份参加了哪些保险',
+    contributionDetails: '每年每月缴了多少钱',
+    pensionPayments: '每月养老金发了多少',
+  },
+  residenceProof: {
+    provided: '请把居住证明交给工作人员核验',
+    commitment: '承诺所填属实，以后核查；不实将承担相应责任',
+  },
+  paymentMethod: { qr: '用手机扫描屏幕上的二维码付款' },
+};
+
+export const loadingLabels: Readonly<Record<LoadingLabel, { title: string; en: string; hint?: string }>> = {
+  records: { title: '正在查询您的参保记录…', en: 'Looking up your records…' },
+  checking: { title: '正在核对您能否办理…', en: 'Checking whether you can apply…' },
+  generating: { title: '正在生成证明…', en: 'Preparing your certificate…' },
+  submitting: {
+    title: '正在提交，请稍候…',
+    en: 'Submitting…',
+    hint: '请不要离开，也不要取走身份证',
+  },
+  paying: {
+    title: '正在付款，请稍候…',
+    en: 'Processing your payment…',
+    hint: '请不要离开。不会重复扣款',
+  },
+  printing: { title: '正在打印，请稍候…', en: 'Printing…', hint: '打印好后请从出纸口取走' },
+};
+
+/** Names of the items a result reports, by the agent's item key. */
+export const itemNames: Readonly<Record<string, string>> = {
+  enrollment: '参保登记',
+  contribution: '缴费',
+  payment: '缴费',
+  cardApplication: '社保卡申领',
+  document: '证明打印',
+  receipt: '回执打印',
+};
+export const itemName = (item: string): string =>
+  Object.hasOwn(itemNames, item) ? (itemNames[item] ?? item) : item;
+
+export const itemStatuses: Readonly<Record<ItemOutcome, string>> = {
+  done: '已办好',
+  queued: '已受理，等待办理',
+  failed: '没有办成',
+  notAttempted: '未办理',
+  awaitingPayment: '等待缴费',
+  pending: '正在确认',
+};
+
+export const outcomes: Readonly<Record<Outcome, { title: string; en: string; speech: string }>> = {
+  success: { title: '办理成功', en: 'Done', speech: '办理成功。' },
+  partial: {
+    title: '部分办好了，请看每一项',
+    en: 'Partly done: see each item',
+    speech: '部分办好了，请听每一项的结果。',
+  },
+  failure: { title: '没有办成', en: 'Not done', speech: '没有办成。' },
+  pending: {
+    title: '正在确认结果',
+    en: 'Waiting for confirmation',
+    speech: '正在确认结果。',
+  },
+};
+
+export const insuranceTypes: Readonly<Record<InsuranceType, string>> = {
+  pension: '养老保险',
+  medical: '医疗保险',
+  unemployment: '失业保险',
+  workInjury: '工伤保险',
+  maternity: '生育保险',
+};
+/** A contribution row names its type as a string; known insurance types get their words. */
+export const insuranceTypeName = (type: string): string =>
+  Object.hasOwn(insuranceTypes, type) ? (insuranceTypes[type as InsuranceType] ?? type) : type;
+
+export const insuranceSchemes: Readonly<Record<InsuranceScheme, string>> = {
+  employee: '职工',
+  resident: '城乡居民',
+};
+
+export const insuranceStatuses: Readonly<Record<InsuranceStatus, string>> = {
+  active: '正常参保',
+  suspended: '暂停缴费',
+  terminated: '已终止',
+};
+
+export const pensionStatuses: Readonly<Record<InsuranceStatus, string>> = {
+  active: '正常发放',
+  suspended: '暂停发放',
+  terminated: '已停发',
+};
+
+export const flowText = {
+  progress: (index: number, total: number) => `第${index}步，共${total}步`,
+  opening: '正在打开，请稍候…',
+  back: '上一步',
+  exit: '返回首页',
+  done: '完成，返回首页',
+  retry: '再试一次',
+  errorSpeech: (message: string) => `${message}。`,
+  choose: {
+    selected: '已选',
+  },
+  digits: {
+    fieldLabel: (question: string) => `${question}，已输入的数字`,
+    typed: (count: number, length: number) => `已输入${count}位，共${length}位`,
+    backspace: '删除一位',
+    keypad: '数字键',
+    clear: '清空',
+    ok: '确认',
+    needMore: (left: number) => `还差${left}位`,
+  },
+  commitment: {
+    title: '告知承诺',
+    en: 'Commitment instead of a missing proof',
+    lead: '请阅读以下内容。同意后，您可以先办理，缺少的证明以后核查。',
+    textLabel: '告知承诺书全文',
+    scrollHint: '内容较长时，请在框内上下滑动阅读',
+    agree: '我已阅读，同意承诺',
+    speechBefore: '告知承诺。请听以下内容：',
+    speechAfter: '如果同意，请点我已阅读，同意承诺。',
+  },
+  confirm: {
+    title: '请核对以下信息',
+    en: 'Please check',
+    submit: '信息无误，提交',
+    pay: '信息无误，去付款',
+    speechIntro: '请核对以下信息。',
+    speechSubmit: '无误请点提交。',
+    speechPay: '无误请点去付款。',
+  },
+  notEligible: {
+    title: '暂时不能办理',
+    en: 'This cannot be done here now',
+    reasonsTitle: '原因：',
+    help: '如有疑问，请点“呼叫工作人员”，或到社保窗口咨询。',
+    speech: '暂时不能办理。',
+  },
+  records: {
+    title: '您的参保情况',
+    en: 'Your insurance records',
+    lastYearPaid: (year: number) => `已缴到${year}年`,
+    noYearPaid: '暂无缴费',
+    pensionMonthly: '养老金每月',
+    nextAuthentication: '下次认证截止',
+    insurancesCaption: '各险种参保状态',
+    noAuthenticationDue: '暂无认证要求',
+    account: '个人账户余额',
+    years: '累计缴费',
+    yearsValue: (years: number) => `${years}年`,
+    none: '没有查到参保记录',
+    viewContributions: '看每年缴费明细',
+    viewPensionPayments: '看养老金发放记录',
+    backToSummary: '回到参保情况',
+    contributionsTitle: '每年缴费明细',
+    contributionsEn: 'Contributions by year',
+    pensionPaymentsTitle: '养老金发放记录',
+    pensionPaymentsEn: 'Pension payments',
+    columns: {
+      insurance: '险种',
+      since: '参保起始',
+      paidTo: '缴费到',
+      year: '年份',
+      type: '险种',
+      months: '月数',
+      amount: '缴费金额',
+      month: '月份',
+      paid: '发放金额',
+      status: '状态',
+    },
+    monthsValue: (months: number) => `${months}个月`,
+    pageOf: (page: number, pages: number) => `第${page}页，共${pages}页`,
+    previousPage: '上一页',
+    nextPage: '下一页',
+    empty: '没有记录',
+    paymentStatuses: { paid: '已发放', withheld: '暂停发放' },
+    speech: '这是您的参保情况。',
+    speechContributions: (count: number) => `这是您每年的缴费明细，共${count}条。`,
+    speechPensionPayments: (count: number) => `这是您的养老金发放记录，共${count}条。`,
+  },
+  pin: {
+    title: '请在密码键盘上输入银行卡密码',
+    en: 'Enter your bank card PIN on the PIN pad',
+    cover: '输入时请用另一只手遮挡密码键盘',
+    finish: '输完后按密码键盘上的“确认”键',
+    typed: (count: number, length: number) => `已输入${count}位，共${length}位`,
+    bank: '银行',
+    account: '账户',
+    amount: '金额',
+    cancel: '不付了，返回',
+    padUnavailable: '密码键盘暂时不能使用，请联系工作人员，或返回选择扫码支付',
+    speech: (amount: string) =>
+      `请在密码键盘上输入银行卡密码，输入时请用手遮挡。付款金额${amount}。输完后按确认键。`,
+  },
+  qr: {
+    title: '请用手机扫码付款',
+    en: 'Scan the code with your phone to pay',
+    hint: '打开手机银行或支付软件，扫描下方二维码',
+    codeLabel: '付款二维码',
+    amount: '金额',
+    expiresIn: (time: string) => `${time}后失效`,
+    expired: '二维码已失效，请返回重新选择付款方式',
+    speech: (amount: string) => `请打开手机银行或支付软件，扫描屏幕上的二维码付款，金额${amount}。`,
+  },
+  preview: {
+    title: '请看证明预览',
+    en: 'Check the certificate before printing',
+    pagesLabel: '页数',
+    pages: (pages: number) => `共${pages}页`,
+    code: '验证码',
+    previewLabel: '证明预览',
+    print: '打印',
+    printerNotReady: '打印机暂时不能使用，请联系工作人员',
+    speech: (title: string, pages: number) => `这是${title}的预览，共${pages}页。确认无误请点打印。`,
+  },
+  result: {
+    reference: '受理编号',
+    printedReceipt: '回执已打印，请从出纸口取走',
+    printedDocument: '证明已打印，请从出纸口取走',
+    printAgain: '重新打印',
+    pending: '正在确认，不会重复扣款。稍后可在“参保查询”里查看，或咨询工作人员。',
+    speechItem: (name: string, status: string, message: string) => `${name}，${status}。${message}`,
+  },
 } as const;

@@ -2,6 +2,8 @@ import type { KioskState } from '@sik/contract';
 import { useCallback, useEffect, useLayoutEffect, useState } from 'react';
 import { useSpeaker } from '../speech/context.tsx';
 import { ProblemContext, ProblemShownContext } from './commands.tsx';
+import { FlowOpening, FlowScreen } from './flow/FlowScreen.tsx';
+import { stepKey } from './flow/step.ts';
 import { IdleWarning } from './IdleWarning.tsx';
 import { SimulatorDock } from './SimulatorDock.tsx';
 import { AttractScreen } from './screens/AttractScreen.tsx';
@@ -29,6 +31,8 @@ function Screen({ state }: { state: KioskState }) {
       );
     case 'home':
       return <HomeScreen state={state} />;
+    case 'service':
+      return state.flow ? <FlowScreen state={state} flow={state.flow} /> : <FlowOpening state={state} />;
   }
 }
 
@@ -36,7 +40,8 @@ function Screen({ state }: { state: KioskState }) {
 export function KioskView({ state }: { state: KioskState }) {
   const speaker = useSpeaker();
   const [problem, setProblem] = useState(false);
-  const screenKey = `${state.phase}:${state.session?.sessionId ?? 'none'}`;
+  // Inside a flow every new question is a new screen: its local input, speech and problem message reset.
+  const screenKey = `${state.phase}:${state.session?.sessionId ?? 'none'}:${state.flow ? stepKey(state.flow) : ''}`;
 
   useLayoutEffect(() => {
     document.documentElement.dataset.mode = state.displayMode;
@@ -66,7 +71,9 @@ export function KioskView({ state }: { state: KioskState }) {
             {/* Keyed by phase and session: no local state of one visit can survive into the next. */}
             <Screen key={screenKey} state={state} />
           </div>
-          {state.simulator ? <SimulatorDock simulator={state.simulator} /> : null}
+          {state.simulator ? (
+            <SimulatorDock simulator={state.simulator} step={state.flow?.step ?? null} />
+          ) : null}
         </div>
       </ProblemShownContext>
     </ProblemContext>

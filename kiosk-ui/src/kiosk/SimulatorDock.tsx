@@ -1,4 +1,4 @@
-import { IdCardFault, type SimulatorView } from '@sik/contract';
+import { type FlowStep, IdCardFault, type SimulatorView } from '@sik/contract';
 import { useState } from 'react';
 import { Button } from '../components/Button.tsx';
 import { cardTypes, faultLabels, zh } from '../i18n/zh-CN.ts';
@@ -8,7 +8,7 @@ import { useCommand } from './commands.tsx';
  * For demos and tests only (the agent sends `simulator` only when its devices are simulated): a panel in its
  * own column at the right edge, so it never covers the citizen's buttons. Collapses to a narrow strip.
  */
-export function SimulatorDock({ simulator }: { simulator: SimulatorView }) {
+export function SimulatorDock({ simulator, step }: { simulator: SimulatorView; step: FlowStep | null }) {
   const [open, setOpen] = useState(true);
   const run = useCommand();
   const onReader = simulator.citizens.find((c) => c.key === simulator.cardOnReader);
@@ -38,6 +38,17 @@ export function SimulatorDock({ simulator }: { simulator: SimulatorView }) {
               ? zh.simulator.empty
               : (onReader?.label ?? simulator.cardOnReader)}
           </p>
+          {step?.type === 'pin' ? <SimulatedPinPad /> : null}
+          {step?.type === 'qr' ? (
+            <section className="dock-section" aria-labelledby="sim-qr-title">
+              <h3 className="dock-heading" id="sim-qr-title">
+                {zh.simulator.qrTitle}
+              </h3>
+              <Button testId="sim-pay-qr" onPress={() => run('sim.payQr', {})}>
+                {zh.simulator.payQr}
+              </Button>
+            </section>
+          ) : null}
           <h3 className="dock-heading">{zh.simulator.citizens}</h3>
           <ul className="dock-citizens">
             {simulator.citizens.map((citizen) => (
@@ -89,5 +100,48 @@ export function SimulatorDock({ simulator }: { simulator: SimulatorView }) {
         </div>
       ) : null}
     </aside>
+  );
+}
+
+const PINPAD_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'B', '0', 'C'] as const;
+
+/**
+ * Stands in for the hardware PIN pad beside the screen: each key goes to the agent's PIN pad simulator, which
+ * counts it and tells the screen only how many keys were pressed. Nothing typed here is shown anywhere.
+ * Plain buttons: a PIN may repeat a digit, which is not a double tap.
+ */
+function SimulatedPinPad() {
+  const run = useCommand();
+  const press = (key: string) => void run('sim.pinpadKeys', { keys: key });
+  const label = (key: string) =>
+    key === 'B' || key === 'C' || key === 'E' ? zh.simulator.pinpadKeys[key] : key;
+  return (
+    <section className="dock-section dock-pinpad" aria-labelledby="sim-pinpad-title">
+      <h3 className="dock-heading" id="sim-pinpad-title">
+        {zh.simulator.pinpadTitle}
+      </h3>
+      <p className="dock-note">{zh.simulator.pinpadNote}</p>
+      <div className="dock-keys">
+        {PINPAD_KEYS.map((key) => (
+          <button
+            type="button"
+            key={key}
+            className={`dock-key dock-key-${key}`}
+            data-testid={`sim-pinpad-${key}`}
+            onClick={() => press(key)}
+          >
+            {label(key)}
+          </button>
+        ))}
+        <button
+          type="button"
+          className="dock-key dock-key-E"
+          data-testid="sim-pinpad-E"
+          onClick={() => press('E')}
+        >
+          {label('E')}
+        </button>
+      </div>
+    </section>
   );
 }

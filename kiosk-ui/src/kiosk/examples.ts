@@ -1,4 +1,5 @@
 import type { KioskState, NoticeCode, ServiceTile, SessionView, SimulatorView } from '@sik/contract';
+import { type FlowExampleName, flowExamples } from './flow/flow.examples.ts';
 
 /**
  * Example KioskStates for every phase, built relative to `now` so countdowns and notice ages make sense.
@@ -9,12 +10,12 @@ import type { KioskState, NoticeCode, ServiceTile, SessionView, SimulatorView } 
 export type KioskExample = (now: number) => KioskState;
 
 const services: ServiceTile[] = [
-  { id: 'qualificationAuth', available: true },
+  { id: 'qualificationAuth', available: false },
   { id: 'socialSecurityCard', available: false },
   { id: 'recordsQuery', available: true },
-  { id: 'rightsRecordPrint', available: false },
-  { id: 'contributionPayment', available: false },
-  { id: 'enrollment', available: false },
+  { id: 'rightsRecordPrint', available: true },
+  { id: 'contributionPayment', available: true },
+  { id: 'enrollment', available: true },
 ];
 
 export const exampleSession: SessionView = {
@@ -62,7 +63,7 @@ function base(now: number): KioskState {
       {
         bundleId: 'newResident',
         services: ['enrollment', 'contributionPayment', 'socialSecurityCard'],
-        available: false,
+        available: true,
       },
     ],
     flow: null,
@@ -106,6 +107,45 @@ const greeting: KioskExample = (now) => inSession(now, 'greeting');
 const home: KioskExample = (now) => inSession(now, 'home');
 const idleWarning: KioskExample = (now) => ({ ...inSession(now, 'home'), idle: idle(now, true) });
 
+/** Phase 'service' with one of the flow examples. */
+const inFlow =
+  (name: FlowExampleName): KioskExample =>
+  (now) => ({ ...inSession(now, 'service'), flow: flowExamples[name](now) });
+
+type FlowExampleKey = `flow${Capitalize<FlowExampleName>}`;
+const capitalize = <S extends string>(s: S) => `${s.charAt(0).toUpperCase()}${s.slice(1)}` as Capitalize<S>;
+
+/** Every flow example as a kiosk example: `flow<Name>` (normal mode). */
+const flowKioskExamples = Object.fromEntries(
+  (Object.keys(flowExamples) as FlowExampleName[]).map((name) => [`flow${capitalize(name)}`, inFlow(name)]),
+) as Record<FlowExampleKey, KioskExample>;
+
+/** One example per step type in elder mode (and the ones with most text), `elderFlow<Name>`. */
+const elderFlowNames = [
+  'recordsLoading',
+  'recordsSummary',
+  'contributions',
+  'pensionPayments',
+  'printDocumentKind',
+  'documentPreview',
+  'printPaperOut',
+  'enrollmentNotEligible',
+  'enrollmentGrade',
+  'enrollmentPhone',
+  'enrollmentCommitment',
+  'enrollmentConfirm',
+  'paymentMethod',
+  'paymentUpstreamError',
+  'paymentPin',
+  'paymentQr',
+  'paymentPending',
+  'bundleResult',
+] as const satisfies readonly FlowExampleName[];
+type ElderFlowKey = `elderFlow${Capitalize<(typeof elderFlowNames)[number]>}`;
+const elderFlowKioskExamples = Object.fromEntries(
+  elderFlowNames.map((name) => [`elderFlow${capitalize(name)}`, elder(inFlow(name))]),
+) as Record<ElderFlowKey, KioskExample>;
+
 export const kioskExamples = {
   attract,
   attractEnded: (now) => ({ ...base(now), notice: notice('sessionEnded', now) }),
@@ -141,6 +181,31 @@ export const kioskExamples = {
   elderHome: elder(home),
   elderHomeWithDock: elder(withSimulator(home, 'pensioner')),
   elderIdleWarning: elder(idleWarning),
+  ...flowKioskExamples,
+  ...elderFlowKioskExamples,
+  // Between two publishes the agent may be in 'service' before the flow exists.
+  flowOpening: (now) => inSession(now, 'service'),
+  flowPinWithDock: withSimulator(inFlow('paymentPin'), 'resident'),
+  flowQrWithDock: withSimulator(inFlow('paymentQr'), 'resident'),
+  elderFlowPinWithDock: elder(withSimulator(inFlow('paymentPin'), 'resident')),
+  flowPrinterOut: (now) => ({
+    ...inFlow('documentPreview')(now),
+    devices: {
+      ...devicesWith({ device: 'online', media: 'present', detail: null }),
+      a4Printer: { device: 'online', media: 'out', detail: 'paper out' },
+    },
+  }),
+  flowPinpadOffline: (now) => ({
+    ...inFlow('paymentPin')(now),
+    devices: {
+      ...devicesWith({ device: 'online', media: 'present', detail: null }),
+      pinpad: { device: 'offline', media: 'unknown', detail: 'no answer' },
+    },
+  }),
+  homeBundleUnavailable: (now) => ({
+    ...home(now),
+    bundles: base(now).bundles.map((b) => ({ ...b, available: false })),
+  }),
 } satisfies Record<string, KioskExample>;
 
 export type KioskExampleName = keyof typeof kioskExamples;

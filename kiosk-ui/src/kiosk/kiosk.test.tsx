@@ -182,20 +182,21 @@ describe('buttons send the right commands', () => {
 
   it('an unavailable tile explains itself and sends nothing; back returns to the list', async () => {
     const { send } = renderKiosk(kioskExamples.home(now()));
-    await tap(screen.getByTestId('service-tile-enrollment'));
+    await tap(screen.getByTestId('service-tile-socialSecurityCard'));
     expect(send).not.toHaveBeenCalled();
-    expect(screen.getByTestId('unavailable-title').textContent).toContain('参保登记');
+    expect(screen.getByTestId('unavailable-title').textContent).toContain('社保卡办理');
     expect(screen.getByTestId('screen-home').textContent).toContain('本机暂不能办理');
     await tap(screen.getByTestId('back-to-list'));
-    expect(screen.getByTestId('service-tile-enrollment')).toBeTruthy();
+    expect(screen.getByTestId('service-tile-socialSecurityCard')).toBeTruthy();
   });
 
   it('an available service the agent refuses as SERVICE_UNAVAILABLE gets the same honest explanation', async () => {
     const send = recordingSend();
     send.mockResolvedValueOnce(err('SERVICE_UNAVAILABLE', 'not built yet'));
     renderKiosk(kioskExamples.home(now()), { send });
-    await tap(screen.getByTestId('service-tile-qualificationAuth'));
-    expect(screen.getByTestId('unavailable-title').textContent).toContain('待遇领取资格认证');
+    await tap(screen.getByTestId('service-tile-enrollment'));
+    expect(send).toHaveBeenCalledExactlyOnceWith('service.open', { serviceId: 'enrollment' });
+    expect(screen.getByTestId('unavailable-title').textContent).toContain('参保登记');
     expect(screen.queryByTestId('problem')).toBeNull();
   });
 
@@ -222,12 +223,13 @@ describe('phases and notices', () => {
     );
   });
 
-  it('home shows six large tiles, two of them available in the example', () => {
+  it('home shows six large tiles, four of them available in the example', () => {
     renderKiosk(kioskExamples.home(now()));
     const tiles = screen.getAllByTestId(/^service-tile-/);
     expect(tiles).toHaveLength(6);
-    expect(tiles.filter((t) => t.dataset.available === 'true')).toHaveLength(2);
-    expect(screen.getByTestId('service-tile-rightsRecordPrint').textContent).toContain('即将开放');
+    expect(tiles.filter((t) => t.dataset.available === 'true')).toHaveLength(4);
+    expect(screen.getByTestId('service-tile-qualificationAuth').textContent).toContain('即将开放');
+    expect(screen.getByTestId('service-tile-rightsRecordPrint').textContent).not.toContain('即将开放');
   });
 
   it('the farewell on attract shows briefly, then goes', () => {

@@ -1,20 +1,23 @@
-import type { KioskState, ServiceId } from '@sik/contract';
+import type { KioskState } from '@sik/contract';
 import { useState } from 'react';
+import { BundleTile } from '../../components/BundleTile.tsx';
 import { Button } from '../../components/Button.tsx';
 import { NoticeBanner } from '../../components/NoticeBanner.tsx';
 import { ServiceTile } from '../../components/ServiceTile.tsx';
-import { notices, services, zh } from '../../i18n/zh-CN.ts';
+import { bundleText, notices, services, zh } from '../../i18n/zh-CN.ts';
 import { useCommand } from '../commands.tsx';
 import { useNotice } from '../hooks.ts';
 import { Page } from '../Page.tsx';
 
 /**
- * The six services. A service this kiosk cannot do yet opens a plain explanation (one question per screen)
- * instead of a flow that would lead nowhere; the agent answers SERVICE_UNAVAILABLE the same way.
+ * The six services, and below them the bundled matters (一件事). A service this kiosk cannot do yet opens a
+ * plain explanation (one question per screen) instead of a flow that would lead nowhere; the agent answers
+ * SERVICE_UNAVAILABLE the same way.
  */
 export function HomeScreen({ state }: { state: KioskState }) {
   const run = useCommand();
-  const [explained, setExplained] = useState<ServiceId | null>(null);
+  // The title of the service or bundle being explained as unavailable.
+  const [explained, setExplained] = useState<string | null>(null);
   const systemNotice = useNotice(state.notice, ['serverUnreachable', 'personNotFound']);
   const end = (
     <Button variant="onBar" testId="end-session" onPress={() => run('session.end', {})}>
@@ -23,7 +26,7 @@ export function HomeScreen({ state }: { state: KioskState }) {
   );
 
   if (explained) {
-    const title = services[explained].title;
+    const title = explained;
     return (
       <Page
         state={state}
@@ -47,7 +50,11 @@ export function HomeScreen({ state }: { state: KioskState }) {
     <Page
       state={state}
       testId="screen-home"
-      speech={systemNotice ? `${notices[systemNotice].zh}。${zh.home.speech}` : zh.home.speech}
+      speech={`${systemNotice ? `${notices[systemNotice].zh}。` : ''}${zh.home.speech}${
+        state.bundles.length > 0
+          ? zh.home.bundleSpeech(state.bundles.map((b) => bundleText(b.bundleId).title).join('、'))
+          : ''
+      }`}
       barStart={end}
     >
       {systemNotice ? <NoticeBanner tone="warn" text={notices[systemNotice]} /> : null}
@@ -72,16 +79,40 @@ export function HomeScreen({ state }: { state: KioskState }) {
             id={tile.id}
             available={tile.available}
             onPress={async () => {
+              const title = services[tile.id].title;
               if (!tile.available) {
-                setExplained(tile.id);
+                setExplained(title);
                 return;
               }
               const result = await run('service.open', { serviceId: tile.id }, ['SERVICE_UNAVAILABLE']);
-              if (!result.ok && result.code === 'SERVICE_UNAVAILABLE') setExplained(tile.id);
+              if (!result.ok && result.code === 'SERVICE_UNAVAILABLE') setExplained(title);
             }}
           />
         ))}
       </div>
+      {state.bundles.length > 0 ? (
+        <section className="bundles" aria-label={zh.home.bundlesTitle}>
+          {state.bundles.map((bundle) => (
+            <BundleTile
+              key={bundle.bundleId}
+              bundleId={bundle.bundleId}
+              services={bundle.services}
+              available={bundle.available}
+              onPress={async () => {
+                const title = bundleText(bundle.bundleId).title;
+                if (!bundle.available) {
+                  setExplained(title);
+                  return;
+                }
+                const result = await run('bundle.open', { bundleId: bundle.bundleId }, [
+                  'SERVICE_UNAVAILABLE',
+                ]);
+                if (!result.ok && result.code === 'SERVICE_UNAVAILABLE') setExplained(title);
+              }}
+            />
+          ))}
+        </section>
+      ) : null}
     </Page>
   );
 }

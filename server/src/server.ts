@@ -7,6 +7,7 @@ import { migrate } from './db/migrate.ts';
 import { openDb } from './db/open.ts';
 import { seedIfEmpty } from './db/seed.ts';
 import { startNonceCleanup } from './jobs/nonce-cleanup.ts';
+import { startPaymentJobs } from './jobs/reconciliation.ts';
 import { createRootLogger, type Logger } from './log.ts';
 
 export interface StartOptions {
@@ -54,11 +55,13 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     });
     const url = urlOf(server.address() as AddressInfo);
     const cleanup = startNonceCleanup(db, config.signature.maxSkewSec, log.child({ ns: 'jobs' }));
+    const paymentJobs = startPaymentJobs({ db, config, log: log.child({ ns: 'jobs' }) });
     return {
       url,
       db,
       async close() {
         cleanup.stop();
+        paymentJobs.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         // Idle keep-alive connections would hold close() open; requests in flight may finish.
         server.closeIdleConnections();

@@ -1,0 +1,238 @@
+/**
+ * The services of issue 5 end to end, every part its own process (tests/support/kiosk-rig.ts): the server on
+ * PGlite, the bank host and QR gateway simulators, the ID reader, PIN pad and receipt printer simulators on real
+ * pseudo-terminals, a real IPP printer (ippeveprinter) and the device agent, with the kiosk UI in headless
+ * Chromium. A pensioner looks at their records and prints a certified record; a new resident does the bundled
+ * matter (enrollment + first contribution + card application) with the PIN on the PIN pad; a payment survives
+ * the agent being killed while the bank is slow, and is posted exactly once.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { maskIdNumber } from '@sik/contract';
+import { defaultSeedData, demoCardHolders } from '@sik/seeds';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServerClient } from '../device-agent/src/server-client/client.ts';
+import { loadOrCreateKioskKeys } from '../device-agent/src/server-client/keys.ts';
+import { launchChromium, screenshot } from './support/browser.ts';
+import { control, controlUrlOf, type KioskRig, startKioskRig } from './support/kiosk-rig.ts';
+
+const holder = (key: string) => {
+  const found = demoCardHolders().find((h) => h.key === key);
+  if (!found) throw new Error(`the seeds have no demo card holder ${key}`);
+  return found;
+};
+const personOf = (key: string) => {
+  const idNumber = holder(key).identity.idNumber;
+  const person = defaultSeedData().people.find((p) => p.identity.idNumber === idNumber);
+  if (!person) throw new Error(`no seeded person for ${key}`);
+  return person;
+};
+const accountOf = (key: string) => {
+  const personId = personOf(key).personId;
+  const account = defaultSeedData().bankAccounts.find((a) => a.personId === personId);
+  if (!account) throw new Error(`no linked account for ${key}`);
+  return account.accountNumber;
+};
+
+interface Ledger {
+  debits: { requestId: string; accountNumber: string; amountFen: number; status?: string }[];
+}
+
+describe('records, printing, the new-resident bundle and a crash-safe payment, end to end', () => {
+  let rig: KioskRig;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    rig = await startKioskRig();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(rig.kioskUrl());
+    await page.getByTestId('screen-attract').waitFor();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await rig?.stop();
+  });
+
+  async function visit(key: string): Promise<void> {
+    await page.getByTestId('screen-attract').click();
+    await page.getByTestId('screen-awaitCard').waitFor();
+    await page.getByTestId(`sim-place-${key}`).click();
+    await page.getByTestId('screen-home').waitFor({ timeout: 20_000 });
+  }
+
+  async function leave(): Promise<void> {
+    await page.getByTestId('sim-lift').click();
+    await page.getByTestId('screen-attract').waitFor({ timeout: 10_000 });
+    // The driver learns of a lift from its next find poll; a hand is slower than that.
+    await page.waitForTimeout(800);
+  }
+
+  async function step(type: string, timeout = 20_000): Promise<void> {
+    await page.getByTestId(`flow-step-${type}`).waitFor({ timeout });
+  }
+
+  async function pressPinOnPad(keys: string): Promise<void> {
+    for (const key of keys) await page.getByTestId(`sim-pinpad-${key}`).click();
+  }
+
+  it("shows a pensioner's records, summary first, then the contribution years", async () => {
+    await visit('pensioner');
+    await page.getByTestId('service-tile-recordsQuery').click();
+    await step('recordsSummary');
+    expect(await page.getByTestId('records-insurances').textContent()).toContain('养老');
+    await screenshot(page, 'services-records-summary');
+    await page.getByTestId('flow-view-contributions').click();
+    await step('contributions');
+    expect(await page.getByTestId('records-table').textContent()).toMatch(/20\d\d/);
+    await page.getByTestId('flow-exit').click();
+    await page.getByTestId('screen-home').waitFor();
+  });
+
+  it('prints a certified contribution record on the IPP printer after a preview, with a code that verifies', async () => {
+    await page.getByTestId('service-tile-rightsRecordPrint').click();
+    await page.getByTestId('flow-option-contributionDetails').click();
+    await step('choose');
+    await page.locator('[data-testid^="flow-option-"]').nth(1).click(); // the last 3 years
+    await step('documentPreview', 30_000);
+    const code = ((await page.getByTestId('preview-code').textContent()) ?? '').replace(/[^0-9A-Z]/g, '');
+    expect(code).toMatch(/^[2-9A-HJKMNP-Z]{16}$/);
+    const html = await page.locator('.kiosk-column').innerHTML();
+    expect(html).not.toContain(holder('pensioner').identity.idNumber);
+    await screenshot(page, 'services-print-preview');
+    await page.getByTestId('flow-print').click();
+    await step('result', 60_000);
+    expect(await page.getByTestId('result-printed').count()).toBe(1);
+
+    // What the printer received is the document: its text holds the holder's ID number and the same code.
+    const spooled = readdirSync(rig.a4.spool, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.pdf'));
+    expect(spooled.length).toBe(1);
+    const text = execFileSync('pdftotext', ['-layout', join(rig.a4.spool, spooled[0] ?? ''), '-'], {
+      encoding: 'utf8',
+    });
+    expect(text).toContain(holder('pensioner').identity.idNumber);
+    expect(text.replace(/[\s-]/g, '')).toContain(code);
+    // Anyone can check the code on the server's public page.
+    const verified = await fetch(new URL(`/api/v1/public/documents/${code}`, String(rig.server.ready.url)));
+    expect(verified.status).toBe(200);
+    expect(((await verified.json()) as { data: { valid: boolean } }).data.valid).toBe(true);
+    await leave();
+  });
+
+  it('does the new-resident bundle in one flow: one form, one PIN, one answer for every item', async () => {
+    const account = accountOf('new-resident');
+    await visit('new-resident');
+    await page.getByTestId('bundle-tile-newResident').click();
+    await step('choose');
+    await page.getByTestId('flow-option-500').click();
+    await step('digits');
+    await page.getByTestId('digits-clear').click();
+    for (const d of '13912345678') await page.getByTestId(`digits-key-${d}`).click();
+    await page.getByTestId('digits-ok').click();
+    await page.getByTestId('flow-option-rural').click();
+    await page.getByTestId('flow-option-commitment').click();
+    await step('commitment');
+    await page.getByTestId('commitment-agree').click();
+    await page.getByTestId('flow-option-bankAccount').click();
+    await step('confirm');
+    await screenshot(page, 'services-bundle-confirm');
+    await page.getByTestId('flow-confirm').click();
+    await step('pin');
+    await pressPinOnPad('123456');
+    await expect.poll(() => page.locator('[data-testid="pin-dots"] [data-filled="true"]').count()).toBe(6);
+    expect(await page.locator('.kiosk-column').textContent()).not.toContain('123456');
+    await pressPinOnPad('E');
+    await step('result', 60_000);
+    await screenshot(page, 'services-bundle-result');
+    expect(await page.getByTestId('result-item-enrollment').getAttribute('data-status')).toBe('done');
+    expect(await page.getByTestId('result-item-contribution').getAttribute('data-status')).toBe('done');
+    expect(await page.getByTestId('result-item-cardApplication').getAttribute('data-status')).toBe('queued');
+    expect(await page.getByTestId('result-item-enrollment').textContent()).toMatch(/RS/);
+
+    // One debit at the bank, one receipt from the receipt printer.
+    const ledger = await control<Ledger>(String(rig.bank.ready.url), '/control/ledger');
+    expect(ledger.debits.filter((d) => d.accountNumber === account && d.amountFen === 50_000)).toHaveLength(
+      1,
+    );
+    const receipts = await control<{ text: string }[]>(controlUrlOf(rig.receipt), '/receipts');
+    expect(receipts.at(-1)?.text).toContain('500.00');
+    expect(receipts.at(-1)?.text).not.toContain(account);
+    await leave();
+  });
+
+  it('posts a payment exactly once when the agent is killed while the bank is slow', async () => {
+    const key = 'resident-unpaid';
+    const account = accountOf(key);
+    const person = personOf(key);
+    // The bank debits at once but answers only after 6 s: the server gives up at 3 s and must find out by asking.
+    await control(String(rig.bank.ready.url), '/control/faults', {
+      body: { faults: [{ fault: 'timeout', delayMs: 6000, on: 'debit', count: 1 }] },
+    });
+    await visit(key);
+    await page.getByTestId('service-tile-contributionPayment').click();
+    await step('choose');
+    await page.getByTestId('flow-option-300').click();
+    await page.getByTestId('flow-option-bankAccount').click();
+    await step('confirm');
+    await page.getByTestId('flow-confirm').click();
+    await step('pin');
+    await pressPinOnPad('123456E');
+    await page.getByTestId('flow-step-loading').waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(500);
+    await rig.agent.stop('SIGKILL');
+
+    const journalFile = join(rig.dir, 'agent', 'journal', 'journal.jsonl');
+    const begun = readFileSync(journalFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { op: string; entry?: { id: string; data: { paymentKey: string } } });
+    const entry = begun.find((l) => l.op === 'begin')?.entry;
+    expect(entry).toBeDefined();
+    expect(begun.some((l) => l.op === 'finish')).toBe(false);
+
+    // Restarted, the agent settles the open payment by asking the server, never by paying again.
+    await rig.startAgent();
+    await expect
+      .poll(() => readFileSync(journalFile, 'utf8').includes('"op":"finish"'), {
+        timeout: 90_000,
+        interval: 1000,
+      })
+      .toBe(true);
+    expect(readFileSync(journalFile, 'utf8')).toContain('recovered:posted');
+    const ledger = await control<Ledger>(String(rig.bank.ready.url), '/control/ledger');
+    expect(ledger.debits.filter((d) => d.accountNumber === account)).toHaveLength(1);
+
+    const keys = await loadOrCreateKioskKeys(join(rig.dir, 'agent'));
+    const client = createServerClient({
+      serverUrl: String(rig.server.ready.url),
+      kioskId: 'KIOSK-0001',
+      privateKey: keys.privateKey,
+      timeoutMs: 5000,
+    });
+    const paid = await client.request('paymentStatusByKey', { params: { idempotencyKey: entry?.id ?? '' } });
+    expect(paid.ok && paid.data.status).toBe('posted');
+    const contributions = await client.request('recordsContributions', {
+      query: { personId: person.personId, fromYear: 2026, toYear: 2026 },
+    });
+    expect(contributions.ok).toBe(true);
+    if (contributions.ok) {
+      const pension2026 = contributions.data.years.flatMap((y) =>
+        y.entries.filter((e) => e.type === 'pension'),
+      );
+      expect(pension2026).toHaveLength(1);
+      expect(pension2026[0]?.amountCents).toBe(30_000);
+    }
+    // The page reconnects to the new agent; the visit of the killed one is gone.
+    await page.goto(rig.kioskUrl());
+    await page.getByTestId('screen-attract').waitFor({ timeout: 20_000 });
+    expect(await page.locator('.kiosk-column').innerHTML()).not.toContain(
+      maskIdNumber(holder(key).identity.idNumber),
+    );
+  });
+});

@@ -1,12 +1,16 @@
 /**
  * `npm start`: the whole kiosk on embedded defaults, as three processes — the server on PGlite in .data/server
  * (seeded with demo data on first start), the device agent with simulated devices, and the kiosk UI built by
- * Vite and served by the agent. Prints the URL to open. Ctrl-C stops everything.
+ * Vite and served by the agent — plus the two outside systems a branch talks to, simulated as their own
+ * processes with their own ledgers: the bank host (account debits with PIN) and the QR payment gateway.
+ * Prints the URL to open. Ctrl-C stops everything.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 const SERVER_PORT = Number(process.env.SIK_SERVER_PORT ?? 7400);
+const BANK_PORT = Number(process.env.SIK_BANK_HOST_PORT ?? 7410);
+const GATEWAY_PORT = Number(process.env.SIK_GATEWAY_PORT ?? 7420);
 const AGENT_PORT = Number(process.env.SIK_AGENT_PORT ?? 7300);
 const PROVISIONING_TOKEN = process.env.SIK_PROVISIONING_TOKEN ?? 'demo-provisioning-token-change-me';
 const children: ChildProcess[] = [];
@@ -67,13 +71,50 @@ if (build.status !== 0) {
   process.exit(1);
 }
 
+console.log('[demo] starting the bank host and payment gateway simulators (ledgers in .data/)…');
+const bank = start(
+  'bank',
+  [
+    'server/src/integrations/bank-host/simulator-main.ts',
+    '--port',
+    String(BANK_PORT),
+    '--data-dir',
+    '.data/bank-host',
+  ],
+  {},
+);
+const gateway = start(
+  'gateway',
+  [
+    'server/src/integrations/payment-gateway/simulator-main.ts',
+    '--port',
+    String(GATEWAY_PORT),
+    '--data-dir',
+    '.data/payment-gateway',
+  ],
+  {},
+);
+const [bankReady, gatewayReady] = await Promise.all([
+  firstJsonLine(bank, 60_000),
+  firstJsonLine(gateway, 60_000),
+]);
+
 console.log('[demo] starting the server (PGlite in .data/server; the first start seeds demo data)…');
-const server = start('server', ['server/src/main.ts'], { PORT: String(SERVER_PORT) });
+const server = start('server', ['server/src/main.ts'], {
+  PORT: String(SERVER_PORT),
+  SIK_SERVER_CONFIG_JSON: JSON.stringify({
+    publicBaseUrl: `http://127.0.0.1:${SERVER_PORT}`,
+    payments: { bankHostUrl: String(bankReady.url), gatewayUrl: String(gatewayReady.url) },
+  }),
+});
 const serverReady = await firstJsonLine(server, 180_000);
 console.log(`[demo] server ready at ${String(serverReady.url)}`);
 
 console.log('[demo] starting the device agent with simulated devices…');
-const agentConfig = JSON.stringify({ listen: { host: '127.0.0.1', port: AGENT_PORT } });
+const agentConfig = JSON.stringify({
+  listen: { host: '127.0.0.1', port: AGENT_PORT },
+  gatewaySimulatorUrl: String(gatewayReady.url),
+});
 const agent = start('agent', ['device-agent/src/main.ts'], {
   SIK_SERVER_URL: `http://127.0.0.1:${SERVER_PORT}`,
   SIK_PROVISIONING_TOKEN: PROVISIONING_TOKEN,

@@ -37,6 +37,12 @@ export function addDays(iso: string, days: number): string {
   return isoDate(y, m, d + days);
 }
 
+/** Adds whole months to the first of a month (other days may roll over, so keep to the first). */
+export function addMonths(iso: string, months: number): string {
+  const [y, m, d] = parts(iso);
+  return isoDate(y, m + months, d);
+}
+
 /** The first day of the month after the given date. */
 export function firstOfNextMonth(iso: string): string {
   const [y, m] = parts(iso);

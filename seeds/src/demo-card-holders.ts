@@ -1,5 +1,6 @@
 import type { IdCardIdentity } from '@sik/contract';
 import { addDays, addYears, ageOn, REFERENCE_DATE } from './calendar.ts';
+import { isFullTimeStudentOn } from './records.ts';
 import type { SeedData, SeedPension, SeedPerson } from './types.ts';
 
 /** A card the simulator dock can put on the ID reader; the label is for testers and shows no ID number. */
@@ -14,6 +15,9 @@ interface Candidate {
   age: number;
   pension: SeedPension | undefined;
   schemes: Map<string, { scheme: string; status: string }>;
+  /** A full-time student on the reference date. */
+  student: boolean;
+  linkedAccount: boolean;
 }
 
 type Pick = {
@@ -102,6 +106,27 @@ const PICKS: readonly Pick[] = [
       c.schemes.size > 0,
   },
   {
+    // Eligible for enrollment in the residents' pension and for the "new resident" bundle.
+    key: 'new-resident',
+    label: (c) => `新参保居民 · 未参加养老保险 · ${c.age}岁`,
+    accepts: (c) =>
+      resident(c) &&
+      c.age >= 25 &&
+      c.age <= 55 &&
+      !c.schemes.has('pension') &&
+      c.pension === undefined &&
+      !c.student &&
+      c.linkedAccount,
+    score: (c) => -Math.abs(c.age - 32),
+  },
+  {
+    // Refused enrollment: a full-time student may not join the residents' pension.
+    key: 'student',
+    label: (c) => `全日制在校学生 · ${c.age}岁`,
+    accepts: (c) => resident(c) && c.age >= 16 && c.age <= 22 && c.student && !c.schemes.has('pension'),
+    score: (c) => -Math.abs(c.age - 19),
+  },
+  {
     key: 'hong-kong-permit',
     label: () => '港澳居民居住证（香港）',
     accepts: (c) =>
@@ -138,11 +163,17 @@ export function demoCardHolders(data: SeedData): DemoCardHolder[] {
     forPerson.set(i.type, { scheme: i.scheme, status: i.status });
     schemes.set(i.personId, forPerson);
   }
+  const students = new Set(
+    data.studentEnrollments.filter((e) => isFullTimeStudentOn(e, REFERENCE_DATE)).map((e) => e.personId),
+  );
+  const linked = new Set(data.bankAccounts.map((a) => a.personId));
   const candidates: Candidate[] = data.people.map((person) => ({
     person,
     age: ageOn(person.identity.birthDate, REFERENCE_DATE),
     pension: pensions.get(person.personId),
     schemes: schemes.get(person.personId) ?? new Map(),
+    student: students.has(person.personId),
+    linkedAccount: linked.has(person.personId),
   }));
   const taken = new Set<string>();
   const holders: DemoCardHolder[] = [];

@@ -4,6 +4,7 @@ import { generateInstitutions } from './institutions.ts';
 import { generateHistory } from './insurance.ts';
 import { generatePeople } from './people.ts';
 import { createRandom } from './prng.ts';
+import { generateBankAccounts, generatePensionPayments, generateStudentEnrollments } from './records.ts';
 import type { SeedData } from './types.ts';
 
 export { REFERENCE_DATE } from './calendar.ts';
@@ -11,6 +12,7 @@ export type { DemoCardHolder } from './demo-card-holders.ts';
 export { BANKS, DEMO_KIOSK_ID } from './institutions.ts';
 export { SPECIAL_CARD_COUNTS } from './people.ts';
 export { createRandom, type Random } from './prng.ts';
+export { isFullTimeStudentOn, isValidLuhn, luhnCheckDigit, PENSION_PAYMENT_MONTHS } from './records.ts';
 export type * from './types.ts';
 
 export const DEFAULT_SEED = 20261101;
@@ -25,7 +27,8 @@ export interface SeedOptions {
 
 /** Demo data, fully determined by the options: no clock, no Math.random. */
 export function generateSeedData(options: SeedOptions = {}): SeedData {
-  const rng = createRandom(options.seed ?? DEFAULT_SEED);
+  const seed = options.seed ?? DEFAULT_SEED;
+  const rng = createRandom(seed);
   const people = generatePeople(rng, options.citizens ?? DEFAULT_CITIZENS);
   const data: SeedData = {
     referenceDate: REFERENCE_DATE,
@@ -34,6 +37,9 @@ export function generateSeedData(options: SeedOptions = {}): SeedData {
     contributions: [],
     pensions: [],
     ...generateInstitutions(),
+    bankAccounts: [],
+    pensionPayments: [],
+    studentEnrollments: [],
   };
   for (const person of people) {
     const history = generateHistory(rng, person);
@@ -41,6 +47,14 @@ export function generateSeedData(options: SeedOptions = {}): SeedData {
     data.contributions.push(...history.contributions);
     if (history.pension) data.pensions.push(history.pension);
   }
+  // Streams of their own (see records.ts), so that the people and histories above stay as they were.
+  data.bankAccounts = generateBankAccounts(createRandom(seed ^ 0x0ba4_acc7), people, data.pensions);
+  data.pensionPayments = generatePensionPayments(data.pensions);
+  data.studentEnrollments = generateStudentEnrollments(
+    createRandom(seed ^ 0x057d_e475),
+    people,
+    data.insurances,
+  );
   return data;
 }
 
@@ -53,7 +67,7 @@ export function defaultSeedData(): SeedData {
 }
 
 /**
- * 8-12 people for the simulator dock, drawn from `data` (by default the data the server seeds), each with the
+ * 8-14 people for the simulator dock, drawn from `data` (by default the data the server seeds), each with the
  * identity their card holds.
  */
 export function demoCardHolders(data: SeedData = defaultSeedData()): DemoCardHolder[] {

@@ -1,12 +1,16 @@
 import { IdCardIdentity, IdCardType, isValidIdNumber, NATIONS, ServiceId } from '@sik/contract';
 import { describe, expect, it } from 'vitest';
-import { addDays, addYears, ageOn } from './calendar.ts';
+import { addDays, addMonths, addYears, ageOn } from './calendar.ts';
 import {
   DEFAULT_CITIZENS,
   DEMO_KIOSK_ID,
   defaultSeedData,
   demoCardHolders,
   generateSeedData,
+  isFullTimeStudentOn,
+  isValidLuhn,
+  luhnCheckDigit,
+  PENSION_PAYMENT_MONTHS,
   REFERENCE_DATE,
 } from './index.ts';
 import { DEMO_CITY_REGIONS, OTHER_REGIONS } from './regions.ts';
@@ -206,14 +210,14 @@ describe('determinism', () => {
 describe('demoCardHolders', () => {
   const holders = demoCardHolders();
 
-  it('lists 8-12 people with unique keys, every card type and a long-term card', () => {
+  it('lists 8-14 people with unique keys, every card type and a long-term card', () => {
     expect(holders.length).toBeGreaterThanOrEqual(8);
-    expect(holders.length).toBeLessThanOrEqual(12);
+    expect(holders.length).toBeLessThanOrEqual(14);
     expect(new Set(holders.map((h) => h.key)).size).toBe(holders.length);
     expect(new Set(holders.map((h) => h.identity.cardType))).toEqual(new Set(IdCardType.options));
     expect(holders.some((h) => h.identity.validTo === 'long-term')).toBe(true);
     expect(holders.map((h) => h.key)).toEqual(
-      expect.arrayContaining(['pensioner', 'young-worker', 'foreign-2017']),
+      expect.arrayContaining(['pensioner', 'young-worker', 'foreign-2017', 'new-resident', 'student']),
     );
   });
 
@@ -234,5 +238,123 @@ describe('demoCardHolders', () => {
       expect(holder, key).toBeDefined();
       expect(pensioners.has(personOf.get(holder?.identity.idNumber ?? '') ?? '')).toBe(true);
     }
+  });
+});
+
+describe('seed bank accounts, pension payments and students', () => {
+  const people = new Map(data.people.map((p) => [p.personId, p.identity]));
+
+  it('computes Luhn check digits as ISO/IEC 7812 does', () => {
+    // The textbook example and a 16-digit test card number.
+    expect(luhnCheckDigit('7992739871')).toBe('3');
+    expect(isValidLuhn('4111111111111111')).toBe(true);
+    expect(isValidLuhn('4111111111111112')).toBe(false);
+  });
+
+  it('gives every pensioner and most adults one linked account: 19 digits, Luhn-valid, unique, at a seeded bank', () => {
+    const banks = new Set(data.banks.map((b) => b.bankId));
+    const problems: string[] = [];
+    for (const a of data.bankAccounts) {
+      if (!/^\d{19}$/.test(a.accountNumber) || !isValidLuhn(a.accountNumber)) problems.push(a.accountNumber);
+      if (!banks.has(a.bankId) || !people.has(a.personId)) problems.push(a.accountId);
+    }
+    expect(problems).toEqual([]);
+    expect(new Set(data.bankAccounts.map((a) => a.accountNumber)).size).toBe(data.bankAccounts.length);
+    expect(new Set(data.bankAccounts.map((a) => a.accountId)).size).toBe(data.bankAccounts.length);
+    const holders = new Set(data.bankAccounts.map((a) => a.personId));
+    expect(holders.size).toBe(data.bankAccounts.length);
+    for (const p of data.pensions) expect(holders.has(p.personId), p.personId).toBe(true);
+    const adults = data.people.filter((p) => ageOn(p.identity.birthDate, REFERENCE_DATE) >= 18);
+    const adultsWithAccount = adults.filter((p) => holders.has(p.personId)).length;
+    expect(adultsWithAccount / adults.length).toBeGreaterThan(0.8);
+    expect(adultsWithAccount).toBeLessThan(adults.length);
+  });
+
+  it('pays each pension monthly for the last 24 months, withheld only after the authentication fell due', () => {
+    const pensions = new Map(data.pensions.map((p) => [p.personId, p]));
+    const referenceMonth = `${REFERENCE_DATE.slice(0, 7)}-01`;
+    const byPerson = new Map<string, number>();
+    const problems: string[] = [];
+    for (const pay of data.pensionPayments) {
+      const pension = pensions.get(pay.personId);
+      if (!pension) {
+        problems.push(`${pay.personId}: no pension`);
+        continue;
+      }
+      byPerson.set(pay.personId, (byPerson.get(pay.personId) ?? 0) + 1);
+      const due = addYears(pension.lastAuthenticatedAt.slice(0, 10), 1);
+      if (!pay.month.endsWith('-01') || pay.month >= referenceMonth) problems.push(`${pay.month}: month`);
+      if (pay.month < addMonths(referenceMonth, -PENSION_PAYMENT_MONTHS))
+        problems.push(`${pay.month}: too old`);
+      if (pay.month < pension.startDate.slice(0, 8).concat('01')) problems.push(`${pay.month}: before start`);
+      if (pay.amountCents !== pension.monthlyAmountCents) problems.push(`${pay.personId}: amount`);
+      if (pay.status === 'withheld' && (pension.status !== 'suspended' || pay.paidAt !== null))
+        problems.push(`${pay.personId} ${pay.month}: withheld while ${pension.status}`);
+      if (pay.status === 'paid' && (pay.paidAt === null || pay.paidAt.slice(0, 10) > due))
+        problems.push(`${pay.personId} ${pay.month}: paid after ${due}`);
+    }
+    expect(problems).toEqual([]);
+    // A pensioner of long standing has all 24 months; every one suspended in time has a withheld month.
+    const longStanding = data.pensions.filter((p) => p.startDate <= addMonths(referenceMonth, -24));
+    for (const p of longStanding) expect(byPerson.get(p.personId)).toBe(PENSION_PAYMENT_MONTHS);
+    // Suspended before the last pay day in the window (the 10th of the month before the reference date).
+    const lastPayDay = `${addMonths(referenceMonth, -1).slice(0, 8)}10`;
+    const suspended = data.pensions.filter(
+      (p) => p.status === 'suspended' && addYears(p.lastAuthenticatedAt.slice(0, 10), 1) < lastPayDay,
+    );
+    expect(suspended.length).toBeGreaterThan(10);
+    for (const p of suspended) {
+      expect(
+        data.pensionPayments.some((pay) => pay.personId === p.personId && pay.status === 'withheld'),
+        p.personId,
+      ).toBe(true);
+    }
+  });
+
+  it('has full-time students aged 16-24 who are in no pension scheme, and graduates and part-timers who are not students', () => {
+    const inPension = new Set(
+      data.insurances.filter((i) => i.type === 'pension' && i.status === 'active').map((i) => i.personId),
+    );
+    const current = data.studentEnrollments.filter((e) => isFullTimeStudentOn(e, REFERENCE_DATE));
+    expect(current.length).toBeGreaterThan(20);
+    for (const e of data.studentEnrollments) {
+      const identity = people.get(e.personId);
+      expect(identity?.cardType).toBe('resident');
+      const age = ageOn(identity?.birthDate ?? '', REFERENCE_DATE);
+      expect(age).toBeGreaterThanOrEqual(16);
+      expect(age).toBeLessThanOrEqual(24);
+      expect(inPension.has(e.personId)).toBe(false);
+      expect(e.fromDate <= REFERENCE_DATE).toBe(true);
+    }
+    expect(data.studentEnrollments.some((e) => e.toDate !== null && e.toDate < REFERENCE_DATE)).toBe(true);
+    expect(data.studentEnrollments.some((e) => !e.fullTime)).toBe(true);
+  });
+
+  it("picks a 'new-resident' eligible for enrollment and a full-time 'student' who is not enrolled", () => {
+    const personOf = new Map(data.people.map((p) => [p.identity.idNumber, p.personId]));
+    const find = (key: string) => {
+      const holder = demoCardHolders().find((h) => h.key === key);
+      if (!holder) throw new Error(`no ${key}`);
+      return { identity: holder.identity, personId: personOf.get(holder.identity.idNumber) ?? '' };
+    };
+    const fresh = find('new-resident');
+    const age = ageOn(fresh.identity.birthDate, REFERENCE_DATE);
+    expect(fresh.identity.cardType).toBe('resident');
+    expect(age).toBeGreaterThanOrEqual(25);
+    expect(age).toBeLessThanOrEqual(55);
+    expect(data.insurances.some((i) => i.personId === fresh.personId && i.type === 'pension')).toBe(false);
+    expect(data.studentEnrollments.some((e) => e.personId === fresh.personId && e.fullTime)).toBe(false);
+    expect(data.bankAccounts.filter((a) => a.personId === fresh.personId)).toHaveLength(1);
+
+    const student = find('student');
+    const studentAge = ageOn(student.identity.birthDate, REFERENCE_DATE);
+    expect(studentAge).toBeGreaterThanOrEqual(16);
+    expect(studentAge).toBeLessThanOrEqual(22);
+    expect(
+      data.studentEnrollments.some(
+        (e) => e.personId === student.personId && isFullTimeStudentOn(e, REFERENCE_DATE),
+      ),
+    ).toBe(true);
+    expect(data.insurances.some((i) => i.personId === student.personId && i.type === 'pension')).toBe(false);
   });
 });

@@ -68,6 +68,37 @@ export interface SeedBankService {
   serviceId: ServiceId;
 }
 
+/** A bank account of a person; the seeded ones are all linked (contributions are debited from them). */
+export interface SeedBankAccount {
+  accountId: string;
+  personId: string;
+  bankId: string;
+  /** 19 digits: the bank's card BIN, an account sequence and a Luhn check digit. */
+  accountNumber: string;
+}
+
+/** One month of a pension: paid, or withheld while the yearly authentication is overdue. */
+export interface SeedPensionPayment {
+  personId: string;
+  /** YYYY-MM-01 */
+  month: string;
+  amountCents: number;
+  status: 'paid' | 'withheld';
+  /** ISO timestamp when paid; null when withheld. */
+  paidAt: string | null;
+}
+
+/** School attendance as the education bureau reports it. */
+export interface SeedStudentEnrollment {
+  personId: string;
+  school: string;
+  fullTime: boolean;
+  /** YYYY-MM-DD */
+  fromDate: string;
+  /** YYYY-MM-DD, the last day; null while still enrolled. */
+  toDate: string | null;
+}
+
 export interface SeedData {
   referenceDate: string;
   people: SeedPerson[];
@@ -78,4 +109,7 @@ export interface SeedData {
   branches: SeedBranch[];
   kiosks: SeedKiosk[];
   bankServices: SeedBankService[];
+  bankAccounts: SeedBankAccount[];
+  pensionPayments: SeedPensionPayment[];
+  studentEnrollments: SeedStudentEnrollment[];
 }

@@ -21,7 +21,13 @@ export interface AppDeps {
   db: Db;
   config: Pick<
     ServerConfig,
-    'provisioningToken' | 'signature' | 'publicBaseUrl' | 'documents' | 'payments' | 'residentPension'
+    | 'provisioningToken'
+    | 'signature'
+    | 'publicBaseUrl'
+    | 'documents'
+    | 'payments'
+    | 'residentPension'
+    | 'bundles'
   >;
   log: Logger;
   /** Clock for signature timestamps; tests move it. */

@@ -30,6 +30,9 @@ describeEachDatabase('seeding', (get) => {
       insurances: data.insurances.length,
       contributions: data.contributions.length,
       pensions: data.pensions.length,
+      bankAccounts: data.bankAccounts.length,
+      pensionPayments: data.pensionPayments.length,
+      studentEnrollments: data.studentEnrollments.length,
     });
     // "Seconds, not minutes": generous for a slow CI machine, tight enough to catch row-by-row inserts.
     expect(elapsed).toBeLessThan(30_000);
@@ -41,6 +44,9 @@ describeEachDatabase('seeding', (get) => {
     expect(await count(db, 'contributions')).toBe(data.contributions.length);
     expect(await count(db, 'pensions')).toBe(data.pensions.length);
     expect(await count(db, 'kiosks')).toBe(data.kiosks.length);
+    expect(await count(db, 'bank_accounts')).toBe(data.bankAccounts.length);
+    expect(await count(db, 'pension_payments')).toBe(data.pensionPayments.length);
+    expect(await count(db, 'student_enrollments')).toBe(data.studentEnrollments.length);
     const { rows } = await db.query<{ card_type: string; n: number }>(
       'SELECT card_type, count(*)::int AS n FROM people GROUP BY card_type ORDER BY card_type',
     );
@@ -70,6 +76,58 @@ describeEachDatabase('seeding', (get) => {
       expect(personId, holder.key).toBeDefined();
       expect(await identityOf(db, personId ?? '')).toEqual(holder.identity);
     }
+  });
+
+  it('keeps account numbers, pension months and student dates as generated', async () => {
+    const { db } = get();
+    const account = data.bankAccounts.at(-1);
+    const payment = data.pensionPayments.find((p) => p.status === 'paid');
+    const withheld = data.pensionPayments.find((p) => p.status === 'withheld');
+    const student = data.studentEnrollments.find((e) => e.toDate !== null);
+    if (!account || !payment || !withheld || !student) throw new Error('demo data lacks a kind of record');
+    const accounts = await db.query(
+      'SELECT person_id, bank_id, account_number, linked FROM bank_accounts WHERE account_id = $1',
+      [account.accountId],
+    );
+    expect(accounts.rows[0]).toEqual({
+      person_id: account.personId,
+      bank_id: account.bankId,
+      account_number: account.accountNumber,
+      linked: true,
+    });
+    const payments = await db.query(
+      'SELECT month, amount_cents, status, paid_at FROM pension_payments WHERE person_id = $1 AND month = $2',
+      [payment.personId, payment.month],
+    );
+    expect(payments.rows[0]).toEqual({
+      month: payment.month,
+      amount_cents: payment.amountCents,
+      status: 'paid',
+      paid_at: new Date(payment.paidAt ?? ''),
+    });
+    const held = await db.query(
+      'SELECT status, paid_at FROM pension_payments WHERE person_id = $1 AND month = $2',
+      [withheld.personId, withheld.month],
+    );
+    expect(held.rows[0]).toEqual({ status: 'withheld', paid_at: null });
+    const students = await db.query(
+      'SELECT school, full_time, from_date, to_date FROM student_enrollments WHERE person_id = $1',
+      [student.personId],
+    );
+    expect(students.rows).toEqual([
+      {
+        school: student.school,
+        full_time: student.fullTime,
+        from_date: student.fromDate,
+        to_date: student.toDate,
+      },
+    ]);
+    await expect(
+      db.query(
+        "INSERT INTO bank_accounts (account_id, person_id, bank_id, account_number) VALUES ('BA-SECOND', $1, 'ICBC', '6212260000000000001')",
+        [account.personId],
+      ),
+    ).rejects.toThrow(/bank_accounts_one_linked_per_person/);
   });
 
   it('keeps money exact and dates as dates', async () => {

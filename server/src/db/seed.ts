@@ -12,6 +12,9 @@ export interface SeedCounts {
   insurances: number;
   contributions: number;
   pensions: number;
+  bankAccounts: number;
+  pensionPayments: number;
+  studentEnrollments: number;
 }
 
 /** The people row for an identity: each card type's own fields in their columns, the others null. */
@@ -160,6 +163,43 @@ export async function seedIfEmpty(db: Db, source: SeedData | (() => SeedData)): 
           monthly_amount_cents: p.monthlyAmountCents,
           last_authenticated_at: p.lastAuthenticatedAt,
           status: p.status,
+        })),
+      ),
+      // The migration's partial unique index allows one linked account per person; seeded ones are all linked.
+      bankAccounts: await insertRows(
+        tx,
+        'bank_accounts',
+        { account_id: 'text', person_id: 'text', bank_id: 'text', account_number: 'text', linked: 'boolean' },
+        data.bankAccounts.map((a) => ({
+          account_id: a.accountId,
+          person_id: a.personId,
+          bank_id: a.bankId,
+          account_number: a.accountNumber,
+          linked: true,
+        })),
+      ),
+      pensionPayments: await insertRows(
+        tx,
+        'pension_payments',
+        { person_id: 'text', month: 'date', amount_cents: 'integer', status: 'text', paid_at: 'timestamptz' },
+        data.pensionPayments.map((p) => ({
+          person_id: p.personId,
+          month: p.month,
+          amount_cents: p.amountCents,
+          status: p.status,
+          paid_at: p.paidAt,
+        })),
+      ),
+      studentEnrollments: await insertRows(
+        tx,
+        'student_enrollments',
+        { person_id: 'text', school: 'text', full_time: 'boolean', from_date: 'date', to_date: 'date' },
+        data.studentEnrollments.map((e) => ({
+          person_id: e.personId,
+          school: e.school,
+          full_time: e.fullTime,
+          from_date: e.fromDate,
+          to_date: e.toDate,
         })),
       ),
     };

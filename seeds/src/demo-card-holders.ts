@@ -18,6 +18,8 @@ interface Candidate {
   /** A full-time student on the reference date. */
   student: boolean;
   linkedAccount: boolean;
+  /** Paid the residents' pension contribution for the reference year. */
+  paidThisYear: boolean;
 }
 
 type Pick = {
@@ -98,6 +100,19 @@ const PICKS: readonly Pick[] = [
       c.schemes.get('pension')?.status === 'active',
   },
   {
+    key: 'resident-unpaid',
+    label: (c) => `城乡居民参保 · 本年度未缴费 · ${c.age}岁`,
+    accepts: (c) =>
+      resident(c) &&
+      c.age >= 18 &&
+      c.age < 60 &&
+      c.pension === undefined &&
+      c.linkedAccount &&
+      !c.paidThisYear &&
+      c.schemes.get('pension')?.scheme === 'resident' &&
+      c.schemes.get('pension')?.status === 'active',
+  },
+  {
     key: 'minority',
     label: (c) => `少数民族（${c.person.identity.nation ?? ''}族） · ${c.age}岁`,
     accepts: (c) =>
@@ -167,6 +182,10 @@ export function demoCardHolders(data: SeedData): DemoCardHolder[] {
     data.studentEnrollments.filter((e) => isFullTimeStudentOn(e, REFERENCE_DATE)).map((e) => e.personId),
   );
   const linked = new Set(data.bankAccounts.map((a) => a.personId));
+  const thisYear = Number(REFERENCE_DATE.slice(0, 4));
+  const paid = new Set(
+    data.contributions.filter((c) => c.type === 'pension' && c.year === thisYear).map((c) => c.personId),
+  );
   const candidates: Candidate[] = data.people.map((person) => ({
     person,
     age: ageOn(person.identity.birthDate, REFERENCE_DATE),
@@ -174,6 +193,7 @@ export function demoCardHolders(data: SeedData): DemoCardHolder[] {
     schemes: schemes.get(person.personId) ?? new Map(),
     student: students.has(person.personId),
     linkedAccount: linked.has(person.personId),
+    paidThisYear: paid.has(person.personId),
   }));
   const taken = new Set<string>();
   const holders: DemoCardHolder[] = [];

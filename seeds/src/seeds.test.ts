@@ -210,9 +210,9 @@ describe('determinism', () => {
 describe('demoCardHolders', () => {
   const holders = demoCardHolders();
 
-  it('lists 8-14 people with unique keys, every card type and a long-term card', () => {
+  it('lists 8-16 people with unique keys, every card type and a long-term card', () => {
     expect(holders.length).toBeGreaterThanOrEqual(8);
-    expect(holders.length).toBeLessThanOrEqual(14);
+    expect(holders.length).toBeLessThanOrEqual(16);
     expect(new Set(holders.map((h) => h.key)).size).toBe(holders.length);
     expect(new Set(holders.map((h) => h.identity.cardType))).toEqual(new Set(IdCardType.options));
     expect(holders.some((h) => h.identity.validTo === 'long-term')).toBe(true);

@@ -104,7 +104,7 @@ export class BundleFlow extends PayingFlow {
     if ('answer' in sent && !sent.answer.ok) {
       this.committing = false;
       if (this.disposed) return;
-      this.step = confirm;
+      this.restore(confirm);
       this.fail(sent.answer.code, sent.answer.message, null);
       return;
     }

@@ -120,7 +120,19 @@ export abstract class Flow {
     if (!action || this.committing) throw new FlowError('WRONG_PHASE', 'there is nothing to retry');
     this.error = null;
     this.retryAction = null;
-    await action();
+    this.background(action);
+  }
+
+  /**
+   * Work that waits on people or devices (a PIN, a QR paid from a phone, a printer): the command that started
+   * it is answered at once, and what happens next reaches the UI as published steps.
+   */
+  protected background(work: () => Promise<void>): void {
+    void work().catch((error: unknown) => {
+      this.committing = false;
+      log.error({ flow: this.kind, err: (error as Error).message }, 'flow step crashed');
+      this.fail('INTERNAL', '出现了意外问题，请重试或联系工作人员', null);
+    });
   }
 
   /** Whether the citizen may leave now (false while a payment or submission is in flight). */
@@ -153,6 +165,12 @@ export abstract class Flow {
     this.step = step;
     if (step.type !== 'loading') this.stable = step;
     this.changed();
+  }
+
+  /** Goes back to a step shown before (after a failure), without adding to the history. */
+  protected restore(step: FlowStep): void {
+    this.step = step;
+    this.stable = step;
   }
 
   protected forgetHistory(): void {

@@ -39,7 +39,7 @@ export abstract class FormFlow extends Flow {
         this.fail('INVALID_INPUT', '请点击“确认提交”', null);
         return;
       }
-      await this.submit();
+      this.background(() => this.submit());
       return;
     }
     const question = this.questions[this.current];

@@ -30,6 +30,17 @@ export interface PaymentAttempt {
  */
 export abstract class PayingFlow extends FormFlow {
   protected abstract readonly services: FlowServices;
+  /** Aborts the PIN entry under way (the citizen tapped back on the screen instead of cancel on the pad). */
+  private pinEntry: AbortController | null = null;
+
+  /** "Back" during PIN entry cancels the entry on the pad; the flow then returns to the confirmation. */
+  override back(): void {
+    if (this.step.type === 'pin' && this.pinEntry) {
+      this.pinEntry.abort();
+      return;
+    }
+    super.back();
+  }
 
   /**
    * PIN entry on the pad for `account`; returns the encrypted block, or null when the citizen cancelled or the
@@ -49,17 +60,19 @@ export abstract class PayingFlow extends FormFlow {
       amountCents,
     });
     this.show(pinStep(0));
+    this.pinEntry = new AbortController();
     const entered = await this.ctx.peripherals.enterPin(
       { accountNumber: account.accountNumber, pinLength: PIN_LENGTH, timeoutMs: PIN_TIMEOUT_MS },
       (count) => {
         this.ctx.activity();
         this.show(pinStep(count));
       },
-      this.abort.signal,
+      AbortSignal.any([this.abort.signal, this.pinEntry.signal]),
     );
+    this.pinEntry = null;
     if (this.disposed) return null;
     if (!entered.ok) {
-      this.step = returnTo;
+      this.restore(returnTo);
       this.fail(entered.reason === 'canceled' ? 'CANCELED' : 'DEVICE_NOT_READY', entered.message, null);
       return null;
     }

@@ -89,7 +89,7 @@ export class PaymentFlow extends PayingFlow {
     if ('answer' in sent && !sent.answer.ok) {
       this.committing = false;
       if (this.disposed) return;
-      this.step = confirm;
+      this.restore(confirm);
       this.fail(sent.answer.code, sent.answer.message, null);
       return;
     }

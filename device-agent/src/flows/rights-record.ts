@@ -111,9 +111,16 @@ export class RightsRecordFlow extends Flow {
   }
 
   override async print(): Promise<void> {
-    const document = this.document;
-    if (this.step.type !== 'documentPreview' || !document)
+    if (this.step.type !== 'documentPreview' || !this.document)
       throw new FlowError('WRONG_PHASE', 'preview the document before printing');
+    if (this.committing) throw new FlowError('WRONG_PHASE', 'the document is already printing');
+    this.committing = true;
+    this.background(() => this.printPreviewed());
+  }
+
+  private async printPreviewed(): Promise<void> {
+    const document = this.document;
+    if (this.step.type !== 'documentPreview' || !document) return;
     const preview = this.step;
     this.committing = true;
     this.show({ type: 'loading', label: 'printing' });
@@ -125,8 +132,8 @@ export class RightsRecordFlow extends Flow {
     this.committing = false;
     if (this.disposed) return;
     if (!printed.ok) {
-      this.step = preview;
-      this.fail('DEVICE_NOT_READY', printed.message, () => this.print());
+      this.restore(preview);
+      this.fail('DEVICE_NOT_READY', printed.message, () => this.printPreviewed());
       return;
     }
     this.show({

@@ -11,7 +11,7 @@ import {
   residenceProofQuestion,
 } from './form.ts';
 import { isFinal, PayingFlow, paymentItem } from './paying-flow.ts';
-import type { BundleForm, FlowServices, PaymentMethodInput, PaymentResult } from './services.ts';
+import type { BundleForm, FlowServices, PaymentResult } from './services.ts';
 
 /** The bundle engine pays the contribution item under the submission's key with this suffix. */
 export const bundlePaymentKey = (submissionKey: string): string => `${submissionKey}-contribution`;
@@ -62,21 +62,11 @@ export class BundleFlow extends PayingFlow {
     this.startForm(form.fields.flatMap((field) => byField[field] ?? []));
   }
 
-  private amountCents(): number {
-    return Number(this.answers.grade) * 100;
-  }
-
   protected confirmLines(): SummaryLine[] {
     const form = this.form;
     const lines = enrollmentLines(enrollmentAnswers(this.answers));
     lines.push({ label: `${form?.year ?? ''}年度首次缴费`, value: yuan(this.amountCents()) });
-    lines.push({
-      label: '支付方式',
-      value:
-        this.answers.paymentMethod === 'bankAccount' && form?.account
-          ? `${form.account.bankName} ${form.account.accountMasked}`
-          : '手机扫码支付',
-    });
+    lines.push(this.methodLine(form?.account ?? null));
     lines.push({ label: '社会保障卡', value: '同时申领' });
     return lines;
   }
@@ -86,12 +76,8 @@ export class BundleFlow extends PayingFlow {
     if (!form) return;
     const confirm = this.step;
     const amountCents = this.amountCents();
-    let payment: PaymentMethodInput = { kind: 'qr' };
-    if (this.answers.paymentMethod === 'bankAccount' && form.account) {
-      const pinBlockHex = await this.collectPin(form.account, amountCents, confirm);
-      if (!pinBlockHex) return;
-      payment = { kind: 'bankAccount', pinBlockHex };
-    }
+    const payment = await this.paymentMethod(form.account, amountCents, confirm);
+    if (!payment) return;
     const attempt = this.newAttempt(amountCents, form.year, bundlePaymentKey);
     const request = {
       bundleId: this.bundleId ?? '',

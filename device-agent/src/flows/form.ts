@@ -19,6 +19,7 @@ export interface Question {
  */
 export abstract class FormFlow extends Flow {
   protected answers: Answers = {};
+  private submitting = false;
   private questions: Question[] = [];
   private current = -1;
 
@@ -39,7 +40,14 @@ export abstract class FormFlow extends Flow {
         this.fail('INVALID_INPUT', '请点击“确认提交”', null);
         return;
       }
-      this.background(() => this.submit());
+      // A second tap on "confirm" while the first is under way (PIN pad starting) is the same tap.
+      if (this.submitting) return;
+      this.submitting = true;
+      this.background(() =>
+        this.submit().finally(() => {
+          this.submitting = false;
+        }),
+      );
       return;
     }
     const question = this.questions[this.current];

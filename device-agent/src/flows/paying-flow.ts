@@ -35,11 +35,37 @@ export abstract class PayingFlow extends FormFlow {
 
   /** "Back" during PIN entry cancels the entry on the pad; the flow then returns to the confirmation. */
   override back(): void {
-    if (this.step.type === 'pin' && this.pinEntry) {
+    if (this.pinEntry) {
       this.pinEntry.abort();
       return;
     }
     super.back();
+  }
+
+  /** The chosen yearly grade, in fen. */
+  protected amountCents(): number {
+    return Number(this.answers.grade) * 100;
+  }
+
+  /** How the citizen chose to pay, as the confirmation states it. */
+  protected methodLine(account: LinkedAccount | null): { label: string; value: string } {
+    return this.answers.paymentMethod === 'bankAccount' && account
+      ? { label: '扣款账户', value: `${account.bankName} ${account.accountMasked}` }
+      : { label: '支付方式', value: '手机扫码支付' };
+  }
+
+  /**
+   * The payment method the citizen chose, with the PIN block when it is the bank account; null when the PIN
+   * entry did not finish (the flow is back on `returnTo`).
+   */
+  protected async paymentMethod(
+    account: LinkedAccount | null,
+    amountCents: number,
+    returnTo: FlowStep,
+  ): Promise<PaymentMethodInput | null> {
+    if (this.answers.paymentMethod !== 'bankAccount' || !account) return { kind: 'qr' };
+    const pinBlockHex = await this.collectPin(account, amountCents, returnTo);
+    return pinBlockHex ? { kind: 'bankAccount', pinBlockHex } : null;
   }
 
   /**
@@ -59,7 +85,8 @@ export abstract class PayingFlow extends FormFlow {
       bankName: account.bankName,
       amountCents,
     });
-    this.show(pinStep(0));
+    // The PIN screen shows once the pad reports entry has begun (its first key count, 0): a key pressed before
+    // the pad is listening would be lost, and the screen must not ask for what the pad cannot yet take.
     this.pinEntry = new AbortController();
     const entered = await this.ctx.peripherals.enterPin(
       { accountNumber: account.accountNumber, pinLength: PIN_LENGTH, timeoutMs: PIN_TIMEOUT_MS },

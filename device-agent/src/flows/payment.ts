@@ -3,7 +3,7 @@ import type { FlowContext } from './flow.ts';
 import { yuan } from './flow.ts';
 import { gradeQuestion, paymentMethodQuestion } from './form.ts';
 import { isFinal, PayingFlow, type PaymentAttempt, paymentItem } from './paying-flow.ts';
-import type { FlowServices, PaymentChoices, PaymentMethodInput, PaymentResult } from './services.ts';
+import type { FlowServices, PaymentChoices, PaymentResult } from './services.ts';
 
 /**
  * Contribution payment (社保缴费) for the residents' pension: grade, method, confirmation, then the PIN pad
@@ -46,10 +46,6 @@ export class PaymentFlow extends PayingFlow {
     ]);
   }
 
-  private amountCents(): number {
-    return Number(this.answers.grade) * 100;
-  }
-
   protected confirmLines(): SummaryLine[] {
     const choices = this.choices;
     const lines: SummaryLine[] = [
@@ -57,12 +53,7 @@ export class PaymentFlow extends PayingFlow {
       { label: '缴费年度', value: `${choices?.year ?? ''}年` },
       { label: '缴费金额', value: yuan(this.amountCents()) },
     ];
-    if (this.answers.paymentMethod === 'bankAccount' && choices?.account)
-      lines.push({
-        label: '扣款账户',
-        value: `${choices.account.bankName} ${choices.account.accountMasked}`,
-      });
-    else lines.push({ label: '支付方式', value: '手机扫码支付' });
+    lines.push(this.methodLine(choices?.account ?? null));
     return lines;
   }
 
@@ -71,12 +62,8 @@ export class PaymentFlow extends PayingFlow {
     if (!choices) return;
     const confirm = this.step;
     const amountCents = this.amountCents();
-    let method: PaymentMethodInput = { kind: 'qr' };
-    if (this.answers.paymentMethod === 'bankAccount' && choices.account) {
-      const pinBlockHex = await this.collectPin(choices.account, amountCents, confirm);
-      if (!pinBlockHex) return;
-      method = { kind: 'bankAccount', pinBlockHex };
-    }
+    const method = await this.paymentMethod(choices.account, amountCents, confirm);
+    if (!method) return;
     const attempt = this.newAttempt(amountCents, choices.year);
     const request = {
       personId: this.ctx.citizen.personId,

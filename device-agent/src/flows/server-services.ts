@@ -42,9 +42,13 @@ const FIELD_QUESTIONS: Record<string, string | undefined> = {
   residenceProof: 'residenceProof',
 };
 
-function linkedAccount(options: PaymentOptionsResponse): LinkedAccount | null {
+/** The linked account, when the person has one; `usable` says whether paying from it is allowed now. */
+function linkedAccount(
+  options: PaymentOptionsResponse,
+  usable = options.methods.includes('bankAccount'),
+): LinkedAccount | null {
   const account = options.linkedAccount;
-  if (!account || !options.methods.includes('bankAccount')) return null;
+  if (!account || !usable) return null;
   return {
     bankName: account.bankName,
     accountMasked: account.maskedAccount,
@@ -177,7 +181,8 @@ export function createFlowServices(server: ServerClient): FlowServices {
             grades?.options?.map((o) => Number(o.value)) ??
             (options.ok ? options.data.gradesCents.map((c) => c / 100) : []),
           phone: typeof d.prefill.phone === 'string' ? d.prefill.phone : null,
-          account: options.ok ? linkedAccount(options.data) : null,
+          // Not enrolled yet, so the plain payment options refuse; the bundle says whether the account may pay.
+          account: options.ok ? linkedAccount(options.data, d.payment.methods.includes('bankAccount')) : null,
           year: d.payment.amountYear,
         },
       };

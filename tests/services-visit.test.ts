@@ -264,10 +264,13 @@ describe('records, printing, the new-resident bundle and a crash-safe payment, e
       expect(pension2026[0]?.amountCents).toBe(30_000);
     }
     // The new agent (new port, new token) does not resume the killed visit's screens: whatever it shows, it is
-    // not the payment, and the card still on the reader starts a fresh visit at most.
+    // not the payment. (The card left on the reader was read already; readers refuse to read it again until it
+    // is lifted, so the kiosk asks for a card.)
     await page.goto(rig.kioskUrl());
     await page
-      .locator('[data-testid="screen-attract"], [data-testid="screen-greeting"], [data-testid="screen-home"]')
+      .locator(
+        '[data-testid="screen-attract"], [data-testid="screen-awaitCard"], [data-testid="screen-greeting"], [data-testid="screen-home"]',
+      )
       .first()
       .waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('screen-service').count()).toBe(0);

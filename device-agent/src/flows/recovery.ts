@@ -37,7 +37,10 @@ export async function recoverPayments(
   return { settled, open: journal.open('payment').length };
 }
 
-/** Runs recovery now and every `everyMs` while anything is open; returns a stop function. */
+/**
+ * Runs recovery now, again after 5 and 15 s (a slow bank usually answers the server by then), then every
+ * `everyMs` while anything is open; returns a stop function.
+ */
 export function startPaymentRecovery(
   journal: Journal,
   services: Pick<FlowServices, 'paymentByKey'>,
@@ -45,6 +48,7 @@ export function startPaymentRecovery(
 ): () => void {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  const soon = [5_000, 15_000];
   const round = async () => {
     if (stopped || journal.open('payment').length === 0) return;
     try {
@@ -53,7 +57,7 @@ export function startPaymentRecovery(
       log.error({ err: (error as Error).message }, 'payment recovery round failed');
     }
     if (!stopped) {
-      timer = setTimeout(round, everyMs);
+      timer = setTimeout(round, soon.shift() ?? everyMs);
       timer.unref();
     }
   };

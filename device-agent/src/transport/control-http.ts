@@ -6,7 +6,7 @@ import { type ErrorCode, err, ok, type Result } from '@sik/contract';
  * The control channel of a simulator that runs as its own process (on a pseudo-terminal, or as a printer
  * on a port): JSON over HTTP on loopback, no framework. Every answer is { ok: true, data } or
  * { ok: false, code, message } (STYLE.md rule 6). Used by the PIN pad, receipt printer and A4 printer
- * simulators; the ID card simulator has its own, older copy.
+ * simulators, and the ID card simulator.
  */
 
 export class ControlError extends Error {

@@ -15,7 +15,7 @@ import { IdCardIdentity } from '@sik/contract';
 import { createLogger } from '../../log.ts';
 import { SerialTransport } from '../../transport/serial.ts';
 import { IdCardSimulator } from './simulator.ts';
-import { inProcessControl, startControlServer } from './simulator-control.ts';
+import { inProcessControl, startIdCardControlServer } from './simulator-control.ts';
 
 const USAGE =
   'usage: simulator-main.ts --port <path> [--baud 115200] [--control 127.0.0.1:<port>] [--card <file.json>]';
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   } catch (error) {
     fail((error as Error).message, 1);
   }
-  const control = await startControlServer(inProcessControl(simulator), { host, port: controlPort });
+  const control = await startIdCardControlServer(inProcessControl(simulator), { host, port: controlPort });
   process.stdout.write(
     `${JSON.stringify({ ready: true, port: values.port, baudRate, controlUrl: control.url, controlPort: control.port })}\n`,
   );

@@ -9,7 +9,7 @@ import { decodeReadPayload } from './protocol/read-payload.ts';
 import { decodeTextBlock } from './protocol/text-block.ts';
 import { SAMPLE_CARDS } from './sample-cards.ts';
 import { demoPhoto, IdCardSimulator, INSTANT_TIMING } from './simulator.ts';
-import { httpControl, startControlServer } from './simulator-control.ts';
+import { httpControl, startIdCardControlServer } from './simulator-control.ts';
 import { delay, quietLogger } from './testing.ts';
 
 /** A host end that sends raw frames and collects what comes back, for byte-level checks of the simulator. */
@@ -200,7 +200,7 @@ describe('IdCardSimulator on the wire', () => {
 describe('simulator control', () => {
   it('HTTP and in-process controls drive the same simulator', async () => {
     const { simulator, control } = await setup();
-    const server = await startControlServer(control, { host: '127.0.0.1', port: 0 });
+    const server = await startIdCardControlServer(control, { host: '127.0.0.1', port: 0 });
     stops.push(() => server.close());
     const http = httpControl(server.url);
     expect(await http.state()).toEqual({ cardOnReader: false, fault: 'none' });
@@ -215,7 +215,7 @@ describe('simulator control', () => {
 
   it('answers bad requests with { ok: false, code, message }', async () => {
     const { control } = await setup();
-    const server = await startControlServer(control, { host: '127.0.0.1', port: 0 });
+    const server = await startIdCardControlServer(control, { host: '127.0.0.1', port: 0 });
     stops.push(() => server.close());
     const put = (path: string, body: unknown) =>
       fetch(`${server.url}${path}`, { method: 'PUT', body: JSON.stringify(body) }).then(async (r) => ({
@@ -237,7 +237,7 @@ describe('simulator control', () => {
     const missing = await fetch(`${server.url}/nothing`);
     expect(missing.status).toBe(404);
     await expect(httpControl(server.url).setFault('onFire' as never)).rejects.toMatchObject({
-      name: 'SimulatorControlError',
+      name: 'ControlError',
       code: 'INVALID_INPUT',
     });
   });

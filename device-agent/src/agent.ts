@@ -77,8 +77,6 @@ export async function startAgent(config: AgentConfig, opts: { socketToken?: stri
 
   let session: KioskSession | null = null;
   const createFlow = createFlowFactory({
-    kioskId: config.kioskId,
-    server,
     services,
     peripherals: peripheralsFromDevices({
       pinpad: pinpad.pinpad,

@@ -1,5 +1,4 @@
 import type { Journal } from '../journal/journal.ts';
-import type { ServerClient } from '../server-client/client.ts';
 import type { FlowRequest } from '../session/kiosk-session.ts';
 import { BundleFlow } from './bundle.ts';
 import { EnrollmentFlow } from './enrollment.ts';
@@ -11,8 +10,6 @@ import { RightsRecordFlow } from './rights-record.ts';
 import type { FlowServices } from './services.ts';
 
 export interface FlowDeps {
-  kioskId: string;
-  server: ServerClient;
   services: FlowServices;
   peripherals: Peripherals;
   journal: Journal;
@@ -24,9 +21,7 @@ export interface FlowDeps {
 export function createFlowFactory(deps: FlowDeps) {
   return (request: FlowRequest, citizen: FlowCitizen, changed: () => void): Flow => {
     const ctx: FlowContext = {
-      kioskId: deps.kioskId,
       citizen,
-      server: deps.server,
       peripherals: deps.peripherals,
       journal: deps.journal,
       changed,

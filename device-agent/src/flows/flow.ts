@@ -10,7 +10,6 @@ import type {
 } from '@sik/contract';
 import type { Journal } from '../journal/journal.ts';
 import { createLogger } from '../log.ts';
-import type { ServerClient } from '../server-client/client.ts';
 import type { Peripherals } from './peripherals.ts';
 
 const log = createLogger('flow');
@@ -23,9 +22,7 @@ export interface FlowCitizen {
 
 /** What every flow is given by the session. */
 export interface FlowContext {
-  kioskId: string;
   citizen: FlowCitizen;
-  server: ServerClient;
   peripherals: Peripherals;
   journal: Journal;
   /** Called after every change of the flow's view. */

@@ -92,8 +92,6 @@ export abstract class FormFlow extends Flow {
 
 // --- the questions the services share -------------------------------------------------------------------
 
-const gradeValue = (answers: Answers): number => Number(answers.grade ?? 0);
-
 export function gradeQuestion(gradesYuan: readonly number[]): Question {
   return {
     id: 'grade',
@@ -183,5 +181,3 @@ export function paymentMethodQuestion(account: AccountChoice | null): Question {
     },
   };
 }
-
-export { gradeValue };

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite needs (Debian): Chromium for browser tests, a CJK font so Chinese
 # renders, socat for pseudo-terminals, PostgreSQL for the second database, ippeveprinter (a real IPP printer),
-# zbarimg (a real QR decoder) and pdftotext/pdftoppm (real PDF readers) to check printed documents. As root (or with passwordless sudo)
+# zbarimg (a real QR decoder) and pdftotext/pdftoppm (real PDF readers) to check printed documents, ffmpeg for the camera. As root (or with passwordless sudo)
 # it installs what is missing; otherwise it prints the exact apt line and stops.
 set -euo pipefail
 
@@ -15,9 +15,11 @@ command -v ippeveprinter >/dev/null 2>&1 || [ -x /usr/sbin/ippeveprinter ] || ne
 command -v dbus-daemon >/dev/null 2>&1 || need+=(dbus-daemon)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+# ffmpeg reads the camera (v4l2 / MJPEG over HTTP / files) for the face check.
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "test-deps: chromium, socat, postgresql, fonts-wqy-microhei, cups-ipp-utils, dbus-daemon, zbar-tools, poppler-utils are present"
+  echo "test-deps: chromium, socat, postgresql, fonts-wqy-microhei, cups-ipp-utils, dbus-daemon, zbar-tools, poppler-utils, ffmpeg are present"
   exit 0
 fi
 

@@ -1,9 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { ServiceId, ServiceTile } from '@sik/contract';
 import { z } from 'zod';
+import { AuthenticationConfig } from './authentication.ts';
 import { BundlesConfig, defaultBundles } from './bundles.ts';
+import { CameraDeviceConfig } from './camera.ts';
+import { FaceCheckConfig } from './face.ts';
 
+export * from './authentication.ts';
 export * from './bundles.ts';
+export * from './camera.ts';
+export * from './face.ts';
 
 /**
  * Configuration with its schema. Defaults are the embedded demo: PGlite in a local folder, simulated devices.
@@ -104,13 +110,17 @@ export const AgentConfig = z.object({
       pinpad: PinPadDeviceConfig.default({ driver: 'simulator' }),
       receiptPrinter: ReceiptPrinterDeviceConfig.default({ driver: 'simulator' }),
       a4Printer: A4PrinterDeviceConfig.default({ driver: 'simulator' }),
+      camera: CameraDeviceConfig.default({ driver: 'simulator' }),
     })
     .default({
       idcard: { driver: 'simulator' },
       pinpad: { driver: 'simulator' },
       receiptPrinter: { driver: 'simulator' },
       a4Printer: { driver: 'simulator' },
+      camera: { driver: 'simulator' },
     }),
+  /** The on-device face check for qualification authentication. */
+  face: FaceCheckConfig.default(FaceCheckConfig.parse({})),
   /**
    * The payment gateway simulator's URL when QR payments are simulated: the dock's "phone scans and pays"
    * button pays there. null in production.
@@ -189,6 +199,8 @@ export const ServerConfig = z.object({
       resolverEveryMs: 15000,
       queryBackoffMs: [100, 400, 1200],
     }),
+  /** Benefit qualification authentication (待遇领取资格认证). */
+  authentication: AuthenticationConfig.default(AuthenticationConfig.parse({})),
   /** Urban-rural residents' basic pension (城乡居民基本养老保险), configurable by region. */
   residentPension: z
     .object({

@@ -1,3 +1,4 @@
+import { AuthenticationRoutes } from './api/authentication.ts';
 import { BundleRoutes } from './api/bundles.ts';
 import { CoreRoutes } from './api/core.ts';
 import { DocumentRoutes } from './api/documents.ts';
@@ -10,6 +11,7 @@ import { RecordsRoutes } from './api/records.ts';
  * the server validates with them, the agent's client parses with them, and the OpenAPI document is generated
  * from them.
  */
+export * from './api/authentication.ts';
 export * from './api/bundles.ts';
 export * from './api/core.ts';
 export * from './api/documents.ts';
@@ -26,4 +28,5 @@ export const Routes = {
   ...EnrollmentRoutes,
   ...PaymentRoutes,
   ...BundleRoutes,
+  ...AuthenticationRoutes,
 } as const;

@@ -30,6 +30,8 @@ export const DevicesStatus = z.object({
   pinpad: PeripheralStatus,
   receiptPrinter: PeripheralStatus,
   a4Printer: PeripheralStatus,
+  /** The face check camera (media 'unknown'). */
+  camera: PeripheralStatus,
 });
 export type DevicesStatus = z.infer<typeof DevicesStatus>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AssistReason, FaceDecision } from './api/authentication.ts';
 import { ErrorCode } from './result.ts';
 import { ServiceId } from './services.ts';
 
@@ -22,6 +23,8 @@ export const QuestionId = z.enum([
   // payment
   'paymentMethod',
   'contributionYear',
+  // qualification authentication: why staff confirm the person instead of the face check
+  'assistReason',
 ]);
 export type QuestionId = z.infer<typeof QuestionId>;
 
@@ -85,11 +88,36 @@ export const ResultItem = z.object({
 });
 export type ResultItem = z.infer<typeof ResultItem>;
 
+/** What the face check asks the citizen to do now. */
+export const FaceInstruction = z.enum(['lookAtCamera', 'holdStill', 'turnLeft', 'turnRight', 'checking']);
+export type FaceInstruction = z.infer<typeof FaceInstruction>;
+
+/** Why the last frames were not usable, in the order the UI words them. */
+export const FaceHint = z.enum([
+  'noFace',
+  'severalFaces',
+  'tooFar',
+  'tooClose',
+  'offCenter',
+  'tooDark',
+  'blurry',
+  'lookStraight',
+]);
+export type FaceHint = z.infer<typeof FaceHint>;
+
 export const FlowStep = z.discriminatedUnion('type', [
   /** Waiting for the server or a device; `label` says what for. */
   z.object({
     type: z.literal('loading'),
-    label: z.enum(['records', 'checking', 'generating', 'submitting', 'paying', 'printing']),
+    label: z.enum([
+      'records',
+      'checking',
+      'generating',
+      'submitting',
+      'paying',
+      'printing',
+      'preparingCamera',
+    ]),
   }),
   z.object({
     type: z.literal('choose'),
@@ -142,6 +170,50 @@ export const FlowStep = z.discriminatedUnion('type', [
     /** A printer problem after the work itself was done (the work stands; only the paper is missing). */
     printProblem: z.string().nullable(),
   }),
+  /**
+   * Separate informed consent before any capture (PIPL art. 29): what is captured, that it stays on this kiosk,
+   * that nothing is kept. Answers: 'agree', or 'decline' (the staff-assisted path).
+   */
+  z.object({
+    type: z.literal('faceConsent'),
+    text: z.string(),
+    version: z.string(),
+    /** The last day of the current authentication, and days left (negative when overdue). */
+    validUntil: z.string().nullable(),
+    daysLeft: z.number().int().nullable(),
+    pensionSuspended: z.boolean(),
+  }),
+  /** The camera is on: preview frames arrive as `camera.frame` socket events while this step shows. */
+  z.object({
+    type: z.literal('faceCapture'),
+    instruction: FaceInstruction,
+    hint: FaceHint.nullable(),
+    liveness: z.enum(['binocular', 'headTurn']),
+    attempt: z.number().int().min(1),
+    maxAttempts: z.number().int().min(1),
+    secondsLeft: z.number().int().min(0),
+  }),
+  /** The face check did not pass. Answers: 'retry' (when attemptsLeft > 0 and not locked) or 'assisted'. */
+  z.object({
+    type: z.literal('faceFailed'),
+    reason: FaceDecision.exclude(['match']),
+    attemptsLeft: z.number().int().min(0),
+    lockedUntil: z.string().nullable(),
+  }),
+  /** A bank staff member signs in at the kiosk (command `flow.staffSignIn`); `failed` after a wrong try. */
+  z.object({
+    type: z.literal('staffSignIn'),
+    reason: AssistReason,
+    failed: z.boolean(),
+  }),
+  /** The signed-in staff member confirms the person in front of them. Answer: 'confirm'. */
+  z.object({
+    type: z.literal('staffConfirm'),
+    staffName: z.string(),
+    maskedName: z.string(),
+    maskedIdNumber: z.string(),
+    reason: AssistReason,
+  }),
 ]);
 export type FlowStep = z.infer<typeof FlowStep>;
 export type FlowStepType = FlowStep['type'];
@@ -152,6 +224,7 @@ export const FlowKind = z.enum([
   'enrollment',
   'contributionPayment',
   'bundle',
+  'qualificationAuth',
 ]);
 export type FlowKind = z.infer<typeof FlowKind>;
 

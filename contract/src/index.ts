@@ -1,4 +1,5 @@
 export * from './api.ts';
+export * from './canonical-json.ts';
 export * from './devices.ts';
 export * from './flows.ts';
 export * from './identity.ts';

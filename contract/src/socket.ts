@@ -61,10 +61,27 @@ export const SimulatorCitizen = z.object({
 });
 export type SimulatorCitizen = z.infer<typeof SimulatorCitizen>;
 
+/**
+ * Scenes of the simulated camera: the card holder (turns the head when asked), another person, a printed photo
+ * of the card holder held up, nobody, two people, a dark lobby, the camera unplugged.
+ */
+export const CameraScene = z.enum([
+  'cardHolder',
+  'otherPerson',
+  'stillPhoto',
+  'noFace',
+  'twoFaces',
+  'dark',
+  'unplugged',
+]);
+export type CameraScene = z.infer<typeof CameraScene>;
+
 export const SimulatorView = z.object({
   cardOnReader: z.string().nullable(),
   fault: IdCardFault,
   citizens: z.array(SimulatorCitizen),
+  /** Null when the camera is not simulated. */
+  cameraScene: CameraScene.nullable(),
 });
 export type SimulatorView = z.infer<typeof SimulatorView>;
 
@@ -117,6 +134,22 @@ export const Commands = {
   },
   /** The citizen's phone scans and pays the QR on screen (the payment gateway simulator). */
   'sim.payQr': { request: z.object({}), response: z.object({}) },
+  /** Staff credentials typed at the kiosk for the assisted path (never logged, never kept by the agent). */
+  'flow.staffSignIn': {
+    request: z.object({
+      staffNumber: z.string().max(16),
+      password: z.string().max(128),
+      otp: z.string().max(8),
+    }),
+    response: z.object({}),
+  },
+  /** What stands in front of the simulated camera. */
+  'sim.cameraScene': { request: z.object({ scene: CameraScene }), response: z.object({}) },
+  /** The demo staff member's current one-time code (simulated authenticator). */
+  'sim.staffOtp': {
+    request: z.object({}),
+    response: z.object({ staffNumber: z.string(), password: z.string(), otp: z.string() }),
+  },
 } as const;
 export type CommandName = keyof typeof Commands;
 export type CommandRequest<C extends CommandName> = z.infer<(typeof Commands)[C]['request']>;
@@ -126,10 +159,14 @@ export const CommandNames = Object.keys(Commands) as CommandName[];
 /** Every command carries an id so logs on both sides can be matched. */
 export type CommandEnvelope<C extends CommandName> = { requestId: string; payload: CommandRequest<C> };
 
-export const SocketEvents = { state: 'kiosk.state' } as const;
+export const SocketEvents = { state: 'kiosk.state', cameraFrame: 'camera.frame' } as const;
+
+/** A preview frame for the face check screen (JPEG, small), sent at a steady rate while the camera is on. */
+export type CameraFrame = { flowId: string; jpeg: Uint8Array | ArrayBuffer };
 
 export type ServerToClientEvents = {
   [SocketEvents.state]: (state: KioskState) => void;
+  [SocketEvents.cameraFrame]: (frame: CameraFrame) => void;
 };
 
 export type ClientToServerEvents = {

@@ -73,6 +73,8 @@ export async function startAgent(config: AgentConfig, opts: { socketToken?: stri
     pinpad: peripheral(pinpad.pinpad.status),
     receiptPrinter: peripheral(receiptPrinter.printer.status),
     a4Printer: peripheral(a4Printer.printer.status),
+    // Issue 3 wires the camera driver here.
+    camera: { device: 'noDevice', media: 'unknown', detail: 'camera not configured' },
   });
 
   let session: KioskSession | null = null;

@@ -33,6 +33,7 @@ function setup(lookup: () => Promise<Result<IdentityLookupResponse>> = async () 
       pinpad: { device: 'online', media: 'unknown', detail: null },
       receiptPrinter: { device: 'online', media: 'ok', detail: null },
       a4Printer: { device: 'online', media: 'ok', detail: null },
+      camera: { device: 'online', media: 'unknown', detail: null },
     },
     lookup,
   });

@@ -22,6 +22,7 @@ export class SimulatorDock {
     return {
       cardOnReader: this.cardOnReader,
       fault: this.fault,
+      cameraScene: null,
       citizens: this.holders.map((h) => ({
         key: h.key,
         label: h.label,

@@ -38,6 +38,15 @@ export function createCommandHandlers(session: KioskSession, dock: SimulatorDock
       await session.currentFlow().retry();
       return {};
     },
+    'flow.staffSignIn': () => {
+      throw new CommandError('NOT_FOUND', 'staff sign-in is not built yet');
+    },
+    'sim.cameraScene': () => {
+      throw new CommandError('SIMULATOR_DISABLED', 'the camera is not simulated yet');
+    },
+    'sim.staffOtp': () => {
+      throw new CommandError('SIMULATOR_DISABLED', 'no demo staff yet');
+    },
     'display.setMode': ({ mode }) => done(() => session.setDisplayMode(mode))(),
     'staff.call': done(() => session.callStaff()),
     'sim.placeCard': async ({ citizenKey }) => {

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import type { DocumentFacts } from '@sik/contract';
+import { canonicalJson } from '@sik/contract';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from './canonical-json.ts';
 import {
   type DocumentSigner,
   documentQrText,

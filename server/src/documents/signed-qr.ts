@@ -1,6 +1,5 @@
 import { createHash, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
-import { DocumentFacts } from '@sik/contract';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson, DocumentFacts } from '@sik/contract';
 
 /**
  * The QR of a document: a link to the public verification page that also carries the document's key facts

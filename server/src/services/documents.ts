@@ -16,7 +16,7 @@ import {
   type PublicDocumentResponse,
 } from '@sik/contract';
 import type { Db } from '../db/db.ts';
-import { canonicalJson } from '../documents/canonical-json.ts';
+import { canonicalJson } from '@sik/contract';
 import { buildDocumentContent, chinaClock, type DocumentRecords, type Holder } from '../documents/content.ts';
 import { renderDocumentPdf } from '../documents/render.ts';
 import {

@@ -5,6 +5,7 @@ import { errorHandler, notFound } from './http/error-handler.ts';
 import { createRouteMounter } from './http/mount.ts';
 import { keepRawBody, requestContext } from './http/request-context.ts';
 import type { Logger } from './log.ts';
+import { authenticationRoutes } from './routes/authentication.ts';
 import { bundleRoutes } from './routes/bundles.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { enrollmentRoutes } from './routes/enrollment.ts';
@@ -28,6 +29,7 @@ export interface AppDeps {
     | 'payments'
     | 'residentPension'
     | 'bundles'
+    | 'authentication'
   >;
   log: Logger;
   /** Clock for signature timestamps; tests move it. */
@@ -61,6 +63,7 @@ export function createApp(deps: AppDeps): express.Express {
   enrollmentRoutes(modules);
   paymentRoutes(modules);
   bundleRoutes(modules);
+  authenticationRoutes(modules);
 
   app.use(router);
   app.use(notFound);

@@ -6,6 +6,8 @@ import type { Db } from './db/db.ts';
 import { migrate } from './db/migrate.ts';
 import { openDb } from './db/open.ts';
 import { seedIfEmpty } from './db/seed.ts';
+import { seedAuthenticationIfEmpty } from './db/seed-authentication.ts';
+import { startAuthenticationStatusJob } from './jobs/authentication-status.ts';
 import { startNonceCleanup } from './jobs/nonce-cleanup.ts';
 import { startPaymentJobs } from './jobs/reconciliation.ts';
 import { createRootLogger, type Logger } from './log.ts';
@@ -46,6 +48,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       const counts = await seedIfEmpty(db, opts.seedData ?? defaultSeedData);
       if (counts)
         log.info({ ns: 'db', ...counts, ms: Math.round(performance.now() - started) }, 'demo data seeded');
+      const authentication = await seedAuthenticationIfEmpty(db, opts.seedData ?? defaultSeedData);
+      if (authentication) log.info({ ns: 'db', ...authentication }, 'demo staff and photo registry seeded');
     }
     const app = createApp({ db, config, log, ...(opts.now ? { now: opts.now } : {}) });
     const server = app.listen(config.port, config.host);
@@ -56,12 +60,21 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     const url = urlOf(server.address() as AddressInfo);
     const cleanup = startNonceCleanup(db, config.signature.maxSkewSec, log.child({ ns: 'jobs' }));
     const paymentJobs = startPaymentJobs({ db, config, log: log.child({ ns: 'jobs' }) });
+    const authenticationJob = startAuthenticationStatusJob({
+      db,
+      config,
+      log: log.child({ ns: 'jobs' }),
+      ...(opts.now ? { now: opts.now } : {}),
+    });
+    // The first run finishes before the server is reported up: payment status is right from the first request.
+    await authenticationJob.ran;
     return {
       url,
       db,
       async close() {
         cleanup.stop();
         paymentJobs.stop();
+        authenticationJob.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         // Idle keep-alive connections would hold close() open; requests in flight may finish.
         server.closeIdleConnections();

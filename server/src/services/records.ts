@@ -19,6 +19,7 @@ import {
   pensionPaymentsOf,
   personBasics,
 } from '../repositories/records.ts';
+import { validUntilOf } from './authentication.ts';
 import { businessDay, type Clock } from './cases.ts';
 import type { AuthenticatedKiosk } from './kiosk-auth.ts';
 
@@ -29,6 +30,8 @@ import type { AuthenticatedKiosk } from './kiosk-auth.ts';
 
 export interface RecordsDeps extends Clock {
   db: Db;
+  /** The validity of a benefit qualification authentication (12 months by default). */
+  config: { authentication: { validityMonths: number } };
 }
 
 /**
@@ -70,13 +73,6 @@ async function audited(
   return person;
 }
 
-/** YYYY-MM-DD twelve months on (29 February becomes 28 February). */
-function addYear(day: string): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const last = new Date(Date.UTC(y + 1, m, 0)).getUTCDate();
-  return `${y + 1}-${String(m).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
-}
-
 export async function recordsSummary(
   deps: RecordsDeps,
   kiosk: AuthenticatedKiosk,
@@ -97,9 +93,8 @@ export async function recordsSummary(
   }
   let pensionView: RecordsSummaryResponse['pension'] = null;
   if (pension) {
-    // The date in China of the last authentication; due a year later.
-    const last = new Date(pension.lastAuthenticatedAt.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-    const due = addYear(last);
+    // The last day the latest authentication is valid (its day in China plus the configured months).
+    const due = validUntilOf(pension.lastAuthenticatedAt, deps.config.authentication.validityMonths);
     pensionView = {
       scheme: pension.scheme,
       status: pension.status,

@@ -2,6 +2,7 @@
  * `npm run bench`: prints a table and writes bench/results.json (the machine and a list of {id, value, unit,
  * note}). The machine is shared and noisy: quote medians and ratios, not single runs.
  */
+import { benchFace } from './face.ts';
 import { benchIdCardRead } from './idcard.ts';
 import { benchPayments } from './payments.ts';
 import { benchPdf } from './pdf.ts';
@@ -38,6 +39,7 @@ results.push(...(await benchIdCardRead()));
 results.push(...(await benchServerLookup()));
 results.push(...described(await benchPdf()));
 results.push(...described(await benchPayments()));
+results.push(...(await benchFace()));
 writeResults('bench/results.json', results);
 printTable(results);
 process.exit(0);

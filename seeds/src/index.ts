@@ -13,6 +13,7 @@ export { BANKS, DEMO_KIOSK_ID } from './institutions.ts';
 export { SPECIAL_CARD_COUNTS } from './people.ts';
 export { createRandom, type Random } from './prng.ts';
 export { isFullTimeStudentOn, isValidLuhn, luhnCheckDigit, PENSION_PAYMENT_MONTHS } from './records.ts';
+export { DEMO_STAFF, type DemoStaff } from './staff.ts';
 export type * from './types.ts';
 
 export const DEFAULT_SEED = 20261101;

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { AgentConfig } from '@sik/config';
 import type { DevicesStatus, PeripheralStatus } from '@sik/contract';
+import { type CameraDevice, createCameraDevice } from './devices/camera/factory.ts';
 import {
   type A4PrinterDevice,
   createA4PrinterDevice,
@@ -11,8 +12,10 @@ import {
   type PinPadDevice,
   type ReceiptPrinterDevice,
 } from './devices/index.ts';
+import { createFaceEngine, runFaceCheck } from './face/face-check.ts';
 import { createFlowFactory } from './flows/factory.ts';
 import { peripheralsFromDevices } from './flows/peripherals-from-devices.ts';
+import type { FaceCheckDeps } from './flows/qualification-auth.ts';
 import { startPaymentRecovery } from './flows/recovery.ts';
 import { createFlowServices } from './flows/server-services.ts';
 import { Journal } from './journal/journal.ts';
@@ -35,6 +38,8 @@ export interface Agent {
   pinpad: PinPadDevice;
   receiptPrinter: ReceiptPrinterDevice;
   a4Printer: A4PrinterDevice;
+  /** The face check camera (status noDevice when devices.camera.driver is 'none'). */
+  camera: CameraDevice;
   journal: Journal;
   stop(): Promise<void>;
 }
@@ -66,6 +71,12 @@ export async function startAgent(config: AgentConfig, opts: { socketToken?: stri
   const pinpad = await createPinPadDevice(config.devices.pinpad);
   const receiptPrinter = await createReceiptPrinterDevice(config.devices.receiptPrinter);
   const a4Printer = await createA4PrinterDevice(config.devices.a4Printer);
+  const camera = await createCameraDevice(config.devices.camera);
+  // The engine's worker and models load on the first face check, not at boot: most visits never need them.
+  const engine = config.devices.camera.driver === 'none' ? null : createFaceEngine();
+  const faceCheck: FaceCheckDeps | null = engine
+    ? { engine, camera: camera.camera, liveness: camera.liveness, config: config.face, run: runFaceCheck }
+    : null;
   const journal = new Journal(join(config.dataDir, 'journal'));
   const services = createFlowServices(server);
   const devicesNow = (): DevicesStatus => ({
@@ -73,8 +84,7 @@ export async function startAgent(config: AgentConfig, opts: { socketToken?: stri
     pinpad: peripheral(pinpad.pinpad.status),
     receiptPrinter: peripheral(receiptPrinter.printer.status),
     a4Printer: peripheral(a4Printer.printer.status),
-    // Issue 3 wires the camera driver here.
-    camera: { device: 'noDevice', media: 'unknown', detail: 'camera not configured' },
+    camera: { device: camera.camera.status.device, media: 'unknown', detail: camera.camera.status.detail },
   });
 
   let session: KioskSession | null = null;
@@ -87,6 +97,7 @@ export async function startAgent(config: AgentConfig, opts: { socketToken?: stri
     }),
     journal,
     activity: () => session?.activity(),
+    faceCheck,
   });
   session = new KioskSession({
     kioskId: config.kioskId,
@@ -101,6 +112,7 @@ export async function startAgent(config: AgentConfig, opts: { socketToken?: stri
   const dockPeripherals: DockPeripherals = {
     ...(pinpad.simulator ? { pinpad: pinpad.simulator } : {}),
     ...(config.gatewaySimulatorUrl ? { gateway: gatewayPhone(config.gatewaySimulatorUrl) } : {}),
+    ...(camera.simulator ? { camera: camera.simulator } : {}),
   };
   const dock =
     idcard.simulator && config.simulatorDock
@@ -120,6 +132,7 @@ export async function startAgent(config: AgentConfig, opts: { socketToken?: stri
     ...(opts.socketToken ? { token: opts.socketToken } : {}),
   });
   kiosk.onState((state) => socket.publish(state));
+  kiosk.onCameraFrame((frame) => socket.publishFrame(frame));
   kiosk.setSimulatorView(dock?.view() ?? null);
   const unsubscribe = [
     idcard.reader.on((event) => kiosk.handleReaderEvent(event)),
@@ -130,6 +143,7 @@ export async function startAgent(config: AgentConfig, opts: { socketToken?: stri
     a4Printer.printer.on((event) => {
       if (event.type === 'status') kiosk.setDevices(devicesNow());
     }),
+    camera.camera.onStatus(() => kiosk.setDevices(devicesNow())),
   ];
   await Promise.all([
     idcard.reader.start(),
@@ -155,13 +169,22 @@ export async function startAgent(config: AgentConfig, opts: { socketToken?: stri
     pinpad,
     receiptPrinter,
     a4Printer,
+    camera,
     journal,
     stop: async () => {
       stopRecovery();
       for (const off of unsubscribe) off();
+      // Ending the session aborts a face check under way, which closes the camera stream.
       kiosk.dispose();
       await socket.close();
-      await Promise.all([idcard.stop(), pinpad.stop(), receiptPrinter.stop(), a4Printer.stop()]);
+      await Promise.all([
+        idcard.stop(),
+        pinpad.stop(),
+        receiptPrinter.stop(),
+        a4Printer.stop(),
+        camera.close(),
+        engine?.close(),
+      ]);
     },
   };
 }

@@ -5,6 +5,7 @@ import { EnrollmentFlow } from './enrollment.ts';
 import type { Flow, FlowCitizen, FlowContext } from './flow.ts';
 import { PaymentFlow } from './payment.ts';
 import type { Peripherals } from './peripherals.ts';
+import { type FaceCheckDeps, QualificationAuthFlow } from './qualification-auth.ts';
 import { RecordsQueryFlow } from './records-query.ts';
 import { RightsRecordFlow } from './rights-record.ts';
 import type { FlowServices } from './services.ts';
@@ -15,11 +16,16 @@ export interface FlowDeps {
   journal: Journal;
   /** Keys on the PIN pad keep the session alive. */
   activity(): void;
+  /** The face check's engine, camera and liveness module; null when the kiosk has no camera. */
+  faceCheck: FaceCheckDeps | null;
 }
+
+/** What a flow can send the screen besides its view: camera preview frames (JPEG) while a capture shows. */
+export type FlowFrames = (jpeg: Uint8Array) => void;
 
 /** The flow for a service or a bundle the citizen opened. */
 export function createFlowFactory(deps: FlowDeps) {
-  return (request: FlowRequest, citizen: FlowCitizen, changed: () => void): Flow => {
+  return (request: FlowRequest, citizen: FlowCitizen, changed: () => void, frames: FlowFrames): Flow => {
     const ctx: FlowContext = {
       citizen,
       peripherals: deps.peripherals,
@@ -37,6 +43,8 @@ export function createFlowFactory(deps: FlowDeps) {
         return new EnrollmentFlow(ctx, deps.services);
       case 'contributionPayment':
         return new PaymentFlow(ctx, deps.services);
+      case 'qualificationAuth':
+        return new QualificationAuthFlow(ctx, deps.services, deps.faceCheck, frames);
       default:
         throw new RangeError(`${request.serviceId} has no flow yet`);
     }

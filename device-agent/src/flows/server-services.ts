@@ -236,5 +236,29 @@ export function createFlowServices(server: ServerClient): FlowServices {
         },
       };
     },
+    async authenticationStatus(personId) {
+      return server.request('authenticationStatus', { body: { personId } });
+    },
+    async authenticationConsent(request) {
+      return server.request('authenticationConsent', { body: request });
+    },
+    async referencePhoto(personId, consentId) {
+      const answer = await server.request('authenticationReferencePhoto', { body: { personId, consentId } });
+      return map(answer, (p) => ({
+        jpeg: new Uint8Array(Buffer.from(p.jpegBase64, 'base64')),
+        source: p.source,
+      }));
+    },
+    async faceOutcome(outcome, idempotencyKey) {
+      return server.request('authenticationFaceOutcome', {
+        body: { idempotencyKey, outcome, signature: server.signFact(outcome) },
+      });
+    },
+    async staffSignIn(credentials) {
+      return server.request('staffSignIn', { body: credentials });
+    },
+    async authenticationAssisted(request) {
+      return server.request('authenticationAssisted', { body: request });
+    },
   };
 }

@@ -1,5 +1,10 @@
 import type {
+  AssistReason,
+  AuthenticationRecord,
+  AuthenticationStatus,
   ContributionYearView,
+  FaceOutcome,
+  FaceOutcomeResponse,
   PensionMonthView,
   RecordsSummaryView,
   Result,
@@ -78,6 +83,27 @@ export interface BundleAnswer {
   payment: PaymentResult | null;
 }
 
+/** A consent to the face check as the server recorded it (declines are recorded too). */
+export interface FaceConsent {
+  consentId: string;
+  /** The reference photo can be fetched and an outcome recorded under this consent until then. */
+  expiresAt: string;
+}
+
+/** The registry photo for one check: JPEG bytes the flow overwrites when the check ends. */
+export interface ReferencePhoto {
+  jpeg: Uint8Array;
+  source: 'registry' | 'idCard';
+}
+
+/** A bank staff member signed in at the kiosk for the assisted path; the token is kept only by the flow. */
+export interface StaffSignedIn {
+  staffToken: string;
+  staffName: string;
+  role: string;
+  expiresAt: string;
+}
+
 export interface FlowServices {
   recordsSummary(personId: string): Promise<Result<RecordsSummaryView>>;
   recordsContributions(personId: string): Promise<Result<z.infer<typeof ContributionYearView>[]>>;
@@ -113,4 +139,25 @@ export interface FlowServices {
     answers: EnrollmentAnswers;
     payment: PaymentMethodInput;
   }): Promise<Result<BundleAnswer>>;
+  // --- qualification authentication (待遇领取资格认证) ---
+  authenticationStatus(personId: string): Promise<Result<AuthenticationStatus>>;
+  authenticationConsent(request: {
+    personId: string;
+    version: string;
+    granted: boolean;
+  }): Promise<Result<FaceConsent>>;
+  referencePhoto(personId: string, consentId: string): Promise<Result<ReferencePhoto>>;
+  /** Signs the outcome with the kiosk key and sends it; the same key sends the same outcome once. */
+  faceOutcome(outcome: FaceOutcome, idempotencyKey: string): Promise<Result<FaceOutcomeResponse>>;
+  staffSignIn(credentials: {
+    staffNumber: string;
+    password: string;
+    otp: string;
+  }): Promise<Result<StaffSignedIn>>;
+  authenticationAssisted(request: {
+    personId: string;
+    staffToken: string;
+    reason: AssistReason;
+    idempotencyKey: string;
+  }): Promise<Result<AuthenticationRecord>>;
 }

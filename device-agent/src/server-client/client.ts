@@ -13,7 +13,7 @@ import {
 } from '@sik/contract';
 import type { z } from 'zod';
 import { createLogger } from '../log.ts';
-import { signedHeaders } from './signing.ts';
+import { signCanonicalJson, signedHeaders } from './signing.ts';
 
 const log = createLogger('server-client');
 
@@ -123,6 +123,8 @@ export function createServerClient(options: ServerClientOptions) {
 
   return {
     request,
+    /** Signs a fact the kiosk vouches for (e.g. a face check's outcome) with the kiosk key. */
+    signFact: (value: unknown): string => signCanonicalJson(value, options.privateKey),
     whoAmI: () => call('GET', Routes.whoAmI.path, KioskWhoAmIResponse, undefined),
     identityLookup: (request: IdentityLookupRequest) =>
       call('POST', Routes.identityLookup.path, IdentityLookupResponse, request),

@@ -1,5 +1,5 @@
 import { createHash, type KeyObject, randomBytes, sign } from 'node:crypto';
-import { canonicalRequest, SignatureHeaders } from '@sik/contract';
+import { canonicalJson, canonicalRequest, SignatureHeaders } from '@sik/contract';
 
 /** Headers that sign one request with the kiosk key (the rules are the contract's canonicalRequest). */
 export function signedHeaders(opts: {
@@ -21,4 +21,12 @@ export function signedHeaders(opts: {
     [SignatureHeaders.nonce]: nonce,
     [SignatureHeaders.signature]: signature,
   };
+}
+
+/**
+ * The kiosk's Ed25519 signature (base64) over the canonical JSON of a fact it vouches for (a face check's
+ * outcome): the server checks it again from the stored copy, whatever order jsonb keeps the keys in.
+ */
+export function signCanonicalJson(value: unknown, privateKey: KeyObject): string {
+  return sign(null, Buffer.from(canonicalJson(value), 'utf8'), privateKey).toString('base64');
 }

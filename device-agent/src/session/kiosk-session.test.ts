@@ -1,5 +1,6 @@
-import type { IdCardIdentity, IdentityLookupResponse, KioskState, Result } from '@sik/contract';
+import type { CameraFrame, IdCardIdentity, IdentityLookupResponse, KioskState, Result } from '@sik/contract';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Flow, type FlowContext } from '../flows/flow.ts';
 import { KioskSession } from './kiosk-session.ts';
 
 const identity: IdCardIdentity = {
@@ -145,4 +146,91 @@ describe('KioskSession', () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(last()).toMatchObject({ phase: 'attract', session: null });
   });
+
+  it('passes camera frames to the screen only from the open flow while its capture step shows, and ends the flow with the visit', async () => {
+    const frames: CameraFrame[] = [];
+    let emit: (jpeg: Uint8Array) => void = () => {};
+    let flow: CaptureFlow | null = null;
+    const session = new KioskSession({
+      kioskId: 'KIOSK-T',
+      services: [{ id: 'qualificationAuth', available: true }],
+      timing: { idleTimeoutSec: 60, warningSec: 20, greetingSec: 3 },
+      initialDevices: {
+        idcard: { device: 'online', media: 'notPresent', detail: null },
+        pinpad: { device: 'online', media: 'unknown', detail: null },
+        receiptPrinter: { device: 'online', media: 'ok', detail: null },
+        a4Printer: { device: 'online', media: 'ok', detail: null },
+        camera: { device: 'online', media: 'unknown', detail: null },
+      },
+      lookup: async () => found,
+      createFlow: (_request, citizen, changed, sendFrame) => {
+        emit = sendFrame;
+        flow = new CaptureFlow({
+          citizen,
+          peripherals: {} as FlowContext['peripherals'],
+          journal: {} as FlowContext['journal'],
+          changed,
+          activity: () => undefined,
+        });
+        return flow;
+      },
+    });
+    session.onCameraFrame((frame) => frames.push(frame));
+    session.handleReaderEvent({ type: 'cardRead', identity, photo: new Uint8Array(4) });
+    await vi.waitFor(() => expect(session.state().phase).toBe('greeting'));
+    session.continueToHome();
+    session.openService('qualificationAuth');
+    const open = flow as CaptureFlow | null;
+    if (!open) throw new Error('no flow');
+    emit(new Uint8Array([1]));
+    expect(frames).toEqual([]);
+    open.capturing(true);
+    emit(new Uint8Array([2]));
+    expect(frames).toEqual([{ flowId: open.flowId, jpeg: new Uint8Array([2]) }]);
+    open.capturing(false);
+    emit(new Uint8Array([3]));
+    open.capturing(true);
+    session.handleReaderEvent({ type: 'cardRemoved' });
+    expect(open.disposedNow).toBe(true);
+    emit(new Uint8Array([4]));
+    expect(frames).toHaveLength(1);
+  });
 });
+
+/** A flow that only switches between a consent screen and the capture screen. */
+class CaptureFlow extends Flow {
+  disposedNow = false;
+  constructor(ctx: FlowContext) {
+    super('qualificationAuth', ctx);
+  }
+  async start(): Promise<void> {
+    this.capturing(false);
+  }
+  capturing(on: boolean): void {
+    this.show(
+      on
+        ? {
+            type: 'faceCapture',
+            instruction: 'lookAtCamera',
+            hint: null,
+            liveness: 'headTurn',
+            attempt: 1,
+            maxAttempts: 3,
+            secondsLeft: 10,
+          }
+        : {
+            type: 'faceConsent',
+            text: 'consent',
+            version: 'v1',
+            validUntil: null,
+            daysLeft: null,
+            pensionSuspended: false,
+          },
+    );
+  }
+  protected async onAnswer(): Promise<void> {}
+  override dispose(): void {
+    this.disposedNow = true;
+    super.dispose();
+  }
+}

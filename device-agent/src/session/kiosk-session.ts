@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   type BundleTile,
+  type CameraFrame,
   type DeviceState,
   type DevicesStatus,
   type DisplayMode,
@@ -39,8 +40,16 @@ export interface KioskSessionOptions {
   kioskId: string;
   services: ServiceTile[];
   bundles?: BundleTile[];
-  /** Makes the flow for a service or bundle; `changed` republishes the state. Absent: no service opens. */
-  createFlow?: (request: FlowRequest, citizen: FlowCitizen, changed: () => void) => Flow;
+  /**
+   * Makes the flow for a service or bundle; `changed` republishes the state, `frames` passes camera preview
+   * frames to the screen. Absent: no service opens.
+   */
+  createFlow?: (
+    request: FlowRequest,
+    citizen: FlowCitizen,
+    changed: () => void,
+    frames: (jpeg: Uint8Array) => void,
+  ) => Flow;
   timing: SessionTiming;
   initialDevices: DevicesStatus;
   lookup(identity: IdCardIdentity): Promise<Result<IdentityLookupResponse>>;
@@ -86,6 +95,7 @@ export class KioskSession {
   private revision = 0;
   private readonly timers = new Map<'warn' | 'end' | 'greeting' | 'notice', NodeJS.Timeout>();
   private readonly listeners = new Set<(state: KioskState) => void>();
+  private readonly frameListeners = new Set<(frame: CameraFrame) => void>();
   private readonly now: () => number;
 
   constructor(private readonly options: KioskSessionOptions) {
@@ -96,6 +106,15 @@ export class KioskSession {
   onState(listener: (state: KioskState) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Camera preview frames of the running flow's face capture, for the screen only: passed on as they come,
+   * never kept or logged.
+   */
+  onCameraFrame(listener: (frame: CameraFrame) => void): () => void {
+    this.frameListeners.add(listener);
+    return () => this.frameListeners.delete(listener);
   }
 
   state(): KioskState {
@@ -227,6 +246,11 @@ export class KioskSession {
       () => {
         if (this.flow === flow) this.publish();
       },
+      (jpeg) => {
+        // Only the flow on screen, and only while its capture step shows, may put a frame on the screen.
+        if (this.flow !== flow || this.phase !== 'service' || flow.view().step.type !== 'faceCapture') return;
+        for (const listener of this.frameListeners) listener({ flowId: flow.flowId, jpeg });
+      },
     );
     this.flow = flow;
     this.phase = 'service';
@@ -279,6 +303,7 @@ export class KioskSession {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     this.listeners.clear();
+    this.frameListeners.clear();
   }
 
   // --- internals ---------------------------------------------------------------------------------------

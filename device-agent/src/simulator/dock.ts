@@ -1,5 +1,7 @@
-import { type IdCardFault, maskIdNumber, type SimulatorView } from '@sik/contract';
-import { demoCardHolders } from '@sik/seeds';
+import { type CameraScene, type IdCardFault, maskIdNumber, type SimulatorView } from '@sik/contract';
+import { DEMO_STAFF, demoCardHolders } from '@sik/seeds';
+import { DEMO_FACES } from '@sik/seeds/face-photos';
+import { Secret, TOTP } from 'otpauth';
 import type { IdCardSimulatorControl } from '../devices/idcard/simulator-control.ts';
 import { CommandError } from '../socket/commands.ts';
 
@@ -11,6 +13,8 @@ export class SimulatorDock {
   private readonly holders = demoCardHolders();
   private cardOnReader: string | null = null;
   private fault: IdCardFault = 'none';
+  /** The face the camera simulator was last given as the card holder. */
+  private lastCast: string | null = null;
 
   constructor(
     private readonly control: IdCardSimulatorControl,
@@ -22,7 +26,7 @@ export class SimulatorDock {
     return {
       cardOnReader: this.cardOnReader,
       fault: this.fault,
-      cameraScene: null,
+      cameraScene: this.others.camera?.scene ?? null,
       citizens: this.holders.map((h) => ({
         key: h.key,
         label: h.label,
@@ -38,13 +42,52 @@ export class SimulatorDock {
     if (!holder) throw new CommandError('NOT_FOUND', `citizenKey: no demo citizen ${citizenKey}`);
     await this.control.placeCard(holder.identity);
     this.cardOnReader = holder.key;
+    await this.recast();
     this.changed();
   }
 
   async liftCard(): Promise<void> {
+    // The camera keeps showing the last holder: nobody is checked without a card on the reader.
     await this.control.liftCard();
     this.cardOnReader = null;
     this.changed();
+  }
+
+  /**
+   * What stands in front of the simulated camera. The card holder of the scenes is the face of the demo
+   * citizen whose card lies on the reader (another demo face for 'otherPerson').
+   */
+  async setCameraScene(scene: CameraScene): Promise<void> {
+    const camera = this.others.camera;
+    if (!camera) throw new CommandError('SIMULATOR_DISABLED', 'the camera is not simulated');
+    const cast = this.cast();
+    this.lastCast = cast.cardHolder;
+    await camera.setScene(scene, cast);
+    this.changed();
+  }
+
+  /** The demo staff member's sign-in with the one-time code their authenticator would show now. */
+  staffOtp(): { staffNumber: string; password: string; otp: string } {
+    const totp = new TOTP({
+      secret: Secret.fromBase32(DEMO_STAFF.totpSecretBase32),
+      algorithm: 'SHA1',
+      digits: 6,
+      period: 30,
+    });
+    return { staffNumber: DEMO_STAFF.staffNumber, password: DEMO_STAFF.password, otp: totp.generate() };
+  }
+
+  private cast(): { cardHolder: string | null } {
+    return { cardHolder: this.cardOnReader ? (DEMO_FACES[this.cardOnReader] ?? null) : null };
+  }
+
+  /** A new card on the reader puts its holder's face in the current scene (scenes take a while to render). */
+  private async recast(): Promise<void> {
+    const camera = this.others.camera;
+    const cast = this.cast();
+    if (!camera || cast.cardHolder === this.lastCast) return;
+    this.lastCast = cast.cardHolder;
+    await camera.setScene(camera.scene, cast);
   }
 
   async setFault(fault: IdCardFault): Promise<void> {
@@ -71,4 +114,9 @@ export interface DockPeripherals {
   /** Keys: digits, 'C' cancel, 'B' backspace, 'E' enter. */
   pinpad?: { press(keys: string): Promise<void> };
   gateway?: { pay(qrContent: string): Promise<void> };
+  /** The camera simulator's scene control (device-agent/src/devices/camera). */
+  camera?: {
+    setScene(scene: CameraScene, cast: { cardHolder: string | null }): Promise<void>;
+    readonly scene: CameraScene;
+  };
 }

@@ -1,3 +1,5 @@
+import { FlowError } from '../flows/flow.ts';
+import { QualificationAuthFlow } from '../flows/qualification-auth.ts';
 import type { KioskSession } from '../session/kiosk-session.ts';
 import type { SimulatorDock } from '../simulator/dock.ts';
 import { CommandError, type CommandHandlers } from './commands.ts';
@@ -38,15 +40,18 @@ export function createCommandHandlers(session: KioskSession, dock: SimulatorDock
       await session.currentFlow().retry();
       return {};
     },
-    'flow.staffSignIn': () => {
-      throw new CommandError('NOT_FOUND', 'staff sign-in is not built yet');
+    'flow.staffSignIn': async (credentials) => {
+      const flow = session.currentFlow();
+      if (!(flow instanceof QualificationAuthFlow))
+        throw new FlowError('WRONG_PHASE', 'this service has no staff sign-in');
+      await flow.staffSignIn(credentials);
+      return {};
     },
-    'sim.cameraScene': () => {
-      throw new CommandError('SIMULATOR_DISABLED', 'the camera is not simulated yet');
+    'sim.cameraScene': async ({ scene }) => {
+      await requireDock().setCameraScene(scene);
+      return {};
     },
-    'sim.staffOtp': () => {
-      throw new CommandError('SIMULATOR_DISABLED', 'no demo staff yet');
-    },
+    'sim.staffOtp': () => requireDock().staffOtp(),
     'display.setMode': ({ mode }) => done(() => session.setDisplayMode(mode))(),
     'staff.call': done(() => session.callStaff()),
     'sim.placeCard': async ({ citizenKey }) => {

@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  type CameraFrame,
   type ClientToServerEvents,
   CommandNames,
   type KioskState,
@@ -33,6 +34,8 @@ export interface SocketServer {
   kioskUrl: string;
   token: string;
   publish(state: KioskState): void;
+  /** A camera preview frame for the face capture screen (volatile: a slow screen skips frames). */
+  publishFrame(frame: CameraFrame): void;
   close(): Promise<void>;
 }
 
@@ -95,6 +98,9 @@ export async function startSocketServer(options: SocketServerOptions): Promise<S
     token,
     publish: (state) => {
       io.emit(SocketEvents.state, state);
+    },
+    publishFrame: (frame) => {
+      io.volatile.emit(SocketEvents.cameraFrame, frame);
     },
     close: async () => {
       io.disconnectSockets(true);

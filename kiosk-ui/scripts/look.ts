@@ -28,7 +28,7 @@ const names =
         ...kioskExampleNames,
         'connecting',
         'notReady',
-        'home+service-tile-qualificationAuth',
+        'home+service-tile-socialSecurityCard',
         'homeBundleUnavailable+bundle-tile-newResident',
         'elderFlowContributions+table-next',
         'elderFlowEnrollmentPhone+digits-key-8',
@@ -72,21 +72,29 @@ interface Measure {
   mode: string;
   smallestText: { px: number; text: string } | null;
   smallestTarget: { w: number; h: number; text: string } | null;
+  /** Forms typed by bank staff (`.staff-only`) keep normal sizes in elder mode; measured on their own. */
+  staffText: { px: number; text: string } | null;
+  staffTarget: { w: number; h: number; text: string } | null;
   closestGap: { px: number; a: string; b: string } | null;
   overflow: string[];
 }
 
 /** Runs in the page: the smallest citizen-facing text and target, the closest pair of targets, overflow. */
 function measure(): Measure {
-  const citizen = (el: Element) => !el.closest('.dock') && !el.closest('.visually-hidden');
+  const shown = (el: Element) => !el.closest('.dock') && !el.closest('.visually-hidden');
+  const staff = (el: Element) => el.closest('.staff-only') !== null;
+  const citizen = (el: Element) => shown(el) && !staff(el);
   let smallestText: Measure['smallestText'] = null;
+  let staffText: Measure['staffText'] = null;
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const el = node.parentElement;
     const text = node.textContent?.trim() ?? '';
-    if (!el || !text || !citizen(el) || el.closest('svg')) continue;
+    if (!el || !text || !shown(el) || el.closest('svg')) continue;
     const px = Number.parseFloat(getComputedStyle(el).fontSize);
-    if (!smallestText || px < smallestText.px) smallestText = { px, text: text.slice(0, 30) };
+    if (staff(el)) {
+      if (!staffText || px < staffText.px) staffText = { px, text: text.slice(0, 30) };
+    } else if (!smallestText || px < smallestText.px) smallestText = { px, text: text.slice(0, 30) };
   }
   // Only targets a finger can reach now: not scrolled away, not under the idle panel.
   const onTop = (el: Element) => {
@@ -94,8 +102,8 @@ function measure(): Measure {
     const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
     return hit !== null && (hit === el || el.contains(hit));
   };
-  const targets = [...document.querySelectorAll('button, select, a[href]')].filter(
-    (el) => citizen(el) && onTop(el),
+  const targets = [...document.querySelectorAll('button, select, a[href], input, summary')].filter(
+    (el) => shown(el) && onTop(el),
   );
   // The part of each target that can be seen: inside its scroll area and below the idle panel.
   const idleBottom = document.querySelector('.idle')?.getBoundingClientRect().bottom ?? 0;
@@ -108,15 +116,19 @@ function measure(): Measure {
   };
   const boxes = targets.map((el) => ({ el, r: visible(el) }));
   let smallestTarget: Measure['smallestTarget'] = null;
+  let staffTarget: Measure['staffTarget'] = null;
   for (const { el } of boxes) {
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
-    if (!smallestTarget || Math.min(r.width, r.height) < Math.min(smallestTarget.w, smallestTarget.h)) {
-      smallestTarget = {
+    const current = citizen(el) ? smallestTarget : staffTarget;
+    if (!current || Math.min(r.width, r.height) < Math.min(current.w, current.h)) {
+      const next = {
         w: Math.round(r.width),
         h: Math.round(r.height),
         text: (el.textContent ?? '').slice(0, 30),
       };
+      if (citizen(el)) smallestTarget = next;
+      else staffTarget = next;
     }
   }
   let closestGap: Measure['closestGap'] = null;
@@ -146,6 +158,8 @@ function measure(): Measure {
     mode: document.documentElement.dataset.mode ?? 'normal',
     smallestText,
     smallestTarget,
+    staffText,
+    staffTarget,
     closestGap,
     overflow,
   };
@@ -191,6 +205,10 @@ for (const viewport of viewports) {
       problems.push(`target ${m.smallestTarget.w}x${m.smallestTarget.h} < ${minTarget}`);
     }
     if (elder && m.closestGap && m.closestGap.px < 8) problems.push(`gap ${m.closestGap.px}px < 8`);
+    if (m.staffText && m.staffText.px < 24) problems.push(`staff text ${m.staffText.px}px < 24`);
+    if (m.staffTarget && Math.min(m.staffTarget.w, m.staffTarget.h) < 48) {
+      problems.push(`staff target ${m.staffTarget.w}x${m.staffTarget.h} < 48`);
+    }
     const notes: string[] = [];
     // With the simulator dock open on a small screen the citizen column may scroll; the dock is not on real kiosks.
     if (m.overflow.length > 0)

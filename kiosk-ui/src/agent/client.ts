@@ -11,7 +11,7 @@ import {
   SocketEvents,
 } from '@sik/contract';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import type { AgentClient, AgentSnapshot } from './types.ts';
+import { type AgentClient, type AgentSnapshot, type CameraPreviewFrame, toPreviewFrame } from './types.ts';
 
 export type KioskSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -59,11 +59,20 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
     },
   };
 
+  const frameListeners = new Set<(frame: CameraPreviewFrame) => void>();
+  const onCameraFrame = (listener: (frame: CameraPreviewFrame) => void) => {
+    frameListeners.add(listener);
+    return () => {
+      frameListeners.delete(listener);
+    };
+  };
+
   const token = options.token;
   if (!token) {
     return {
       ...store,
       send: async () => err('UNAUTHORIZED', 'no kiosk token'),
+      onCameraFrame,
       close: () => listeners.clear(),
     };
   }
@@ -111,6 +120,12 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
     set({ status: 'connected', state: parsed.data });
   });
 
+  socket.on(SocketEvents.cameraFrame, (raw) => {
+    const frame = toPreviewFrame(raw);
+    if (!frame) return;
+    for (const listener of frameListeners) listener(frame);
+  });
+
   const send = <C extends CommandName>(
     name: C,
     payload: CommandRequest<C>,
@@ -133,11 +148,13 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
   return {
     ...store,
     send,
+    onCameraFrame,
     close: () => {
       clearTimeout(retryTimer);
       socket.removeAllListeners();
       socket.disconnect();
       listeners.clear();
+      frameListeners.clear();
     },
   };
 }

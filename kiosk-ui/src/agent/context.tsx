@@ -15,6 +15,11 @@ export function useKioskState(): AgentSnapshot {
   return useSyncExternalStore(client.subscribe, client.getSnapshot);
 }
 
+/** Subscribe to camera preview frames (see AgentClient.onCameraFrame). */
+export function useCameraFrameSource(): AgentClient['onCameraFrame'] {
+  return useAgentClient().onCameraFrame;
+}
+
 export function useSendCommand(): SendCommand {
   return useAgentClient().send;
 }

@@ -1,10 +1,12 @@
 import { type KioskState, ok } from '@sik/contract';
-import type { AgentClient, AgentSnapshot, SendCommand } from './types.ts';
+import type { AgentClient, AgentSnapshot, CameraPreviewFrame, SendCommand } from './types.ts';
 
 export interface MemoryClient extends AgentClient {
   /** Publish a new state as the agent would. */
   publish(state: KioskState | null): void;
   setStatus(status: AgentSnapshot['status']): void;
+  /** Deliver a camera preview frame as the agent's `camera.frame` event would. */
+  pushFrame(frame: CameraPreviewFrame): void;
 }
 
 const acceptAll: SendCommand = async (name) =>
@@ -18,6 +20,7 @@ export function createMemoryClient(
 ): MemoryClient {
   let snapshot: AgentSnapshot = { status, state };
   const listeners = new Set<() => void>();
+  const frameListeners = new Set<(frame: CameraPreviewFrame) => void>();
   const set = (next: AgentSnapshot) => {
     snapshot = next;
     for (const listener of listeners) listener();
@@ -29,7 +32,19 @@ export function createMemoryClient(
       return () => listeners.delete(listener);
     },
     send,
-    close: () => listeners.clear(),
+    onCameraFrame: (listener) => {
+      frameListeners.add(listener);
+      return () => {
+        frameListeners.delete(listener);
+      };
+    },
+    pushFrame: (frame) => {
+      for (const listener of frameListeners) listener(frame);
+    },
+    close: () => {
+      listeners.clear();
+      frameListeners.clear();
+    },
     publish: (next) => set({ ...snapshot, state: next }),
     setStatus: (next) => set({ ...snapshot, status: next }),
   };

@@ -1,4 +1,11 @@
-import type { CommandName, CommandRequest, CommandResponse, KioskState, Result } from '@sik/contract';
+import type {
+  CameraFrame,
+  CommandName,
+  CommandRequest,
+  CommandResponse,
+  KioskState,
+  Result,
+} from '@sik/contract';
 
 /**
  * connecting: no live socket (yet, or again); noToken: the page was opened without a token;
@@ -22,5 +29,30 @@ export interface AgentClient {
   getSnapshot(): AgentSnapshot;
   subscribe(listener: () => void): () => void;
   send: SendCommand;
+  /**
+   * Camera preview frames while a face check runs (`camera.frame`); returns unsubscribe. Frames are not part of
+   * the state: they are shown and dropped, never stored.
+   */
+  onCameraFrame(listener: (frame: CameraPreviewFrame) => void): () => void;
   close(): void;
+}
+
+/** A preview frame as the UI gets it: the JPEG bytes as a view, whatever the transport delivered. */
+export interface CameraPreviewFrame {
+  flowId: string;
+  jpeg: Uint8Array;
+}
+
+/** socket.io delivers binary as an ArrayBuffer in the browser and a Buffer (a Uint8Array) in Node. */
+export function toPreviewFrame(raw: unknown): CameraPreviewFrame | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const { flowId, jpeg } = raw as Partial<CameraFrame>;
+  if (typeof flowId !== 'string') return null;
+  if (jpeg instanceof Uint8Array) return { flowId, jpeg };
+  if (jpeg instanceof ArrayBuffer) return { flowId, jpeg: new Uint8Array(jpeg) };
+  if (ArrayBuffer.isView(jpeg)) {
+    const view = jpeg as ArrayBufferView;
+    return { flowId, jpeg: new Uint8Array(view.buffer, view.byteOffset, view.byteLength) };
+  }
+  return null;
 }

@@ -1,4 +1,9 @@
 import type {
+  AssistReason,
+  CameraScene,
+  FaceDecision,
+  FaceHint,
+  FaceInstruction,
   FlowKind,
   FlowStep,
   IdCardFault,
@@ -191,6 +196,15 @@ export const zh = {
     pinpadKeys: { B: '更正', C: '取消', E: '确认' },
     qrTitle: '模拟付款手机',
     payQr: '模拟手机扫码支付',
+    cameraTitle: '模拟摄像头：镜头前是',
+    cameraNow: '现在',
+    staffTitle: '演示用工作人员（仅演示）',
+    staffNote: '真实终端上由工作人员自己输入',
+    staffNumber: '工号',
+    staffPassword: '密码',
+    staffOtp: '动态码',
+    staffRefresh: '刷新动态码',
+    staffUnavailable: '取不到演示工作人员',
   },
 } as const;
 
@@ -226,6 +240,7 @@ export const flowKinds: Readonly<Record<Exclude<FlowKind, 'bundle'>, string>> = 
   rightsRecordPrint: services.rightsRecordPrint.title,
   enrollment: services.enrollment.title,
   contributionPayment: services.contributionPayment.title,
+  qualificationAuth: services.qualificationAuth.title,
 };
 
 export interface BundleText {
@@ -311,6 +326,12 @@ export const questions: Readonly<Record<QuestionId, QuestionText>> = {
     en: 'Which year are you paying for?',
     speech: '请选择缴费年度。',
   },
+  assistReason: {
+    title: '请工作人员帮您认证，原因是？',
+    en: 'Why should staff confirm you instead?',
+    hint: '银行工作人员会当面核对您的身份证和本人',
+    speech: '请工作人员帮您认证，请选择原因。银行工作人员会当面核对您的身份证和本人。',
+  },
 };
 
 /** Words for option values the agent sends without a label. */
@@ -323,6 +344,12 @@ export const optionText: Readonly<Partial<Record<QuestionId, Readonly<Record<str
   householdType: { urban: '城镇户口', rural: '农村户口' },
   residenceProof: { provided: '能提供居住证明', commitment: '暂时没有，签告知承诺' },
   paymentMethod: { bankAccount: '银行卡扣款', qr: '手机扫码支付' },
+  assistReason: {
+    cannotUseCamera: '不方便刷脸',
+    declinedFaceCheck: '不想刷脸',
+    faceCheckFailed: '刷脸没有通过',
+    noReferencePhoto: '系统里没有我的照片',
+  },
 };
 
 /** Extra words under an option the agent sends without a detail. */
@@ -337,6 +364,9 @@ export const optionDetail: Readonly<Partial<Record<QuestionId, Readonly<Record<s
     commitment: '承诺所填属实，以后核查；不实将承担相应责任',
   },
   paymentMethod: { qr: '用手机扫描屏幕上的二维码付款' },
+  assistReason: {
+    cannotUseCamera: '例如行动不便、看不清屏幕',
+  },
 };
 
 export const loadingLabels: Readonly<Record<LoadingLabel, { title: string; en: string; hint?: string }>> = {
@@ -354,6 +384,11 @@ export const loadingLabels: Readonly<Record<LoadingLabel, { title: string; en: s
     hint: '请不要离开。不会重复扣款',
   },
   printing: { title: '正在打印，请稍候…', en: 'Printing…', hint: '打印好后请从出纸口取走' },
+  preparingCamera: {
+    title: '正在打开摄像头…',
+    en: 'Starting the camera…',
+    hint: '请站在屏幕正前方，摘下帽子和口罩',
+  },
 };
 
 /** Names of the items a result reports, by the agent's item key. */
@@ -364,6 +399,7 @@ export const itemNames: Readonly<Record<string, string>> = {
   cardApplication: '社保卡申领',
   document: '证明打印',
   receipt: '回执打印',
+  authentication: '待遇领取资格认证',
 };
 export const itemName = (item: string): string =>
   Object.hasOwn(itemNames, item) ? (itemNames[item] ?? item) : item;
@@ -550,5 +586,155 @@ export const flowText = {
     printAgain: '重新打印',
     pending: '正在确认，不会重复扣款。稍后可在“参保查询”里查看，或咨询工作人员。',
     speechItem: (name: string, status: string, message: string) => `${name}，${status}。${message}`,
+  },
+} as const;
+
+// ---------- qualification authentication: the face check and the staff-assisted path (issue 3) ----------
+
+export const cameraScenes: Readonly<Record<CameraScene, string>> = {
+  cardHolder: '持卡人本人 cardHolder',
+  otherPerson: '另一个人 otherPerson',
+  stillPhoto: '举着照片 stillPhoto',
+  noFace: '没有人 noFace',
+  twoFaces: '两个人 twoFaces',
+  dark: '光线太暗 dark',
+  unplugged: '摄像头拔掉 unplugged',
+};
+
+export const assistReasons: Readonly<Record<AssistReason, string>> = {
+  cannotUseCamera: '本人不方便刷脸',
+  declinedFaceCheck: '本人不同意刷脸',
+  faceCheckFailed: '刷脸没有通过',
+  noReferencePhoto: '系统里没有本人照片',
+};
+
+/** What the citizen is asked to do, big on the screen and spoken as soon as it changes. */
+export const faceInstructions: Readonly<
+  Record<FaceInstruction, { title: string; en: string; speech: string }>
+> = {
+  lookAtCamera: { title: '请看摄像头', en: 'Look at the camera', speech: '请看摄像头，把脸放进框里。' },
+  holdStill: { title: '请保持不动', en: 'Hold still', speech: '请保持不动。' },
+  turnLeft: { title: '请慢慢向左转头', en: 'Slowly turn your head left', speech: '请慢慢向左转头。' },
+  turnRight: { title: '请慢慢向右转头', en: 'Slowly turn your head right', speech: '请慢慢向右转头。' },
+  checking: { title: '正在核对，请稍候…', en: 'Checking…', speech: '正在核对，请稍候。' },
+};
+
+/** Why the last frames could not be used, as a thing to do. */
+export const faceHints: Readonly<Record<FaceHint, string>> = {
+  noFace: '没有看到您的脸，请正对摄像头',
+  severalFaces: '镜头里不止一个人，请其他人稍微走开',
+  tooFar: '请再靠近一点',
+  tooClose: '请稍微往后退一点',
+  offCenter: '请把脸移到框的中间',
+  tooDark: '光线太暗，请摘下帽子，面向亮处',
+  blurry: '画面不清楚，请保持不动',
+  lookStraight: '请抬头，正对摄像头',
+};
+
+type FailedReason = Exclude<FaceDecision, 'match'>;
+
+/** Why the face check did not pass, and what can be done. */
+export const faceFailures: Readonly<Record<FailedReason, { title: string; en: string; detail: string }>> = {
+  mismatch: {
+    title: '没能确认是您本人',
+    en: 'We could not confirm it is you',
+    detail: '和您在社保系统里的照片对不上。请摘下眼镜和帽子，正对摄像头再试。',
+  },
+  livenessFailed: {
+    title: '没能确认镜头前是您本人在场',
+    en: 'We could not confirm you are present',
+    detail: '请不要用照片或手机画面。请本人正对摄像头，按提示转头。',
+  },
+  noFace: {
+    title: '没有看到您的脸',
+    en: 'No face was seen',
+    detail: '请站在屏幕正前方，正对摄像头。',
+  },
+  severalFaces: {
+    title: '镜头里不止一个人',
+    en: 'More than one person was seen',
+    detail: '刷脸时请只有您本人在镜头前，陪同的人请稍微走开。',
+  },
+  poorQuality: {
+    title: '画面不够清楚',
+    en: 'The picture was not clear enough',
+    detail: '请摘下帽子和口罩，面向亮处，保持不动。',
+  },
+  cameraUnavailable: {
+    title: '摄像头暂时不能使用',
+    en: 'The camera is not available',
+    detail: '您可以请银行工作人员当面帮您认证。',
+  },
+  timeout: {
+    title: '时间到了，还没有完成',
+    en: 'Time ran out',
+    detail: '请正对摄像头，按屏幕上的提示做。',
+  },
+};
+
+export const faceText = {
+  consent: {
+    title: '刷脸认证前，请您同意',
+    en: 'Your consent before the face check',
+    points: [
+      '拍什么：用这台机器的摄像头拍您的脸。',
+      '怎么比：只在本机和您在社保的照片比一比。',
+      '不保存：照片不保存、不上传，比完就删。',
+      '不想刷脸：可以请银行工作人员帮您认证。',
+    ],
+    pointsLabel: '刷脸认证要点',
+    fullText: '告知书全文',
+    fullTextLabel: (version: string) => `告知书全文，版本${version}`,
+    pointsBack: '看要点',
+    agree: '同意，开始刷脸',
+    decline: '不刷脸，找工作人员',
+    validUntil: (date: string, daysLeft: number) =>
+      daysLeft >= 0 ? `您本次认证到${date}，还有${daysLeft}天` : `认证已在${date}到期，已过期${-daysLeft}天`,
+    noneYet: '您还没有认证记录',
+    suspended: '养老金暂停发放中，认证通过后恢复。',
+    overdueShort: (days: number) => `认证已过期${days}天`,
+    speechIntro: '刷脸认证前，请您同意。',
+    speechAfter: '同意请点：同意，开始刷脸。不想刷脸，请点：不刷脸，找工作人员。',
+  },
+  capture: {
+    previewLabel: '摄像头画面',
+    waiting: '正在打开摄像头…',
+    secondsLeft: (seconds: number) => `还剩${seconds}秒`,
+    attempt: (attempt: number, max: number) => `第${attempt}次，共${max}次`,
+    guide: '请把脸放进框里',
+  },
+  failed: {
+    attemptsLeft: (n: number) => `还可以再试${n}次`,
+    noAttemptsLeft: '刷脸次数已用完',
+    lockedUntil: (time: string) => `为保护您的安全，${time}以后才能再刷脸。`,
+    staffInstead: '您可以请银行工作人员当面帮您认证，一样有效。',
+    retry: '再试一次',
+    assisted: '请工作人员帮我认证',
+  },
+  staffSignIn: {
+    title: '请银行工作人员登录',
+    en: 'Bank staff: please sign in',
+    hint: (reason: string) => `原因：${reason}。由工作人员输入，办理人请稍候`,
+    staffNumber: '工号',
+    password: '密码',
+    otp: '动态码',
+    sixDigits: '6位数字',
+    submit: '登录',
+    failed: '工号、密码或动态码不正确',
+    keyboard: '屏幕键盘',
+    backspace: '删除',
+    shift: '大小写',
+    speech: '请银行工作人员输入工号、密码和动态码，然后点登录。办理人请稍候。',
+  },
+  staffConfirm: {
+    title: '请工作人员当面核对本人',
+    en: 'Staff: confirm the person in front of you',
+    staff: '工作人员',
+    name: '办理人',
+    idNumber: '证件号码',
+    reason: '原因',
+    statement: '我已当面核对身份证和本人，确认是本人办理。',
+    confirm: '确认是本人',
+    speech: '请工作人员当面核对身份证和本人，无误请点确认是本人。',
   },
 } as const;

@@ -1,7 +1,14 @@
-import { type FlowStep, IdCardFault, type SimulatorView } from '@sik/contract';
-import { useState } from 'react';
+import {
+  CameraScene,
+  type CommandResponse,
+  type FlowStep,
+  IdCardFault,
+  type SimulatorView,
+} from '@sik/contract';
+import { useEffect, useState } from 'react';
+import { useSendCommand } from '../agent/context.tsx';
 import { Button } from '../components/Button.tsx';
-import { cardTypes, faultLabels, zh } from '../i18n/zh-CN.ts';
+import { cameraScenes, cardTypes, faultLabels, zh } from '../i18n/zh-CN.ts';
 import { useCommand } from './commands.tsx';
 
 /**
@@ -49,6 +56,8 @@ export function SimulatorDock({ simulator, step }: { simulator: SimulatorView; s
               </Button>
             </section>
           ) : null}
+          {step?.type === 'staffSignIn' ? <DemoStaff /> : null}
+          {simulator.cameraScene !== null ? <SimulatedCamera scene={simulator.cameraScene} /> : null}
           <h3 className="dock-heading">{zh.simulator.citizens}</h3>
           <ul className="dock-citizens">
             {simulator.citizens.map((citizen) => (
@@ -142,6 +151,84 @@ function SimulatedPinPad() {
           {label('E')}
         </button>
       </div>
+    </section>
+  );
+}
+
+/** What stands in front of the simulated camera; the current scene is marked. */
+function SimulatedCamera({ scene }: { scene: CameraScene }) {
+  const run = useCommand();
+  return (
+    <section className="dock-section" aria-labelledby="sim-camera-title">
+      <h3 className="dock-heading" id="sim-camera-title">
+        {zh.simulator.cameraTitle}
+      </h3>
+      <p className="dock-status" data-testid="sim-camera-scene" data-scene={scene}>
+        {zh.simulator.cameraNow}：{cameraScenes[scene]}
+      </p>
+      <div className="dock-scenes">
+        {CameraScene.options.map((option) => (
+          <Button
+            key={option}
+            testId={`sim-camera-${option}`}
+            pressed={option === scene}
+            onPress={() => run('sim.cameraScene', { scene: option })}
+          >
+            {cameraScenes[option]}
+          </Button>
+        ))}
+      </div>
+    </section>
+  );
+}
+
+const OTP_REFRESH_MS = 10_000;
+
+/**
+ * The demo staff member's sign-in, for demos only: staff number, password and the authenticator's current code
+ * from the agent's simulator, refreshed while the sign-in screen shows. A real kiosk has no dock.
+ */
+function DemoStaff() {
+  // Sent directly: a failure here is the tester's business, not a problem banner on the citizen's screen.
+  const send = useSendCommand();
+  const [staff, setStaff] = useState<CommandResponse<'sim.staffOtp'> | null>(null);
+  const [failed, setFailed] = useState(false);
+  const [tick, setTick] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: tick is the trigger for a refresh
+  useEffect(() => {
+    let live = true;
+    void send('sim.staffOtp', {}).then((result) => {
+      if (!live) return;
+      setFailed(!result.ok);
+      setStaff(result.ok ? result.data : null);
+    });
+    const timer = setTimeout(() => setTick((t) => t + 1), OTP_REFRESH_MS);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [send, tick]);
+  return (
+    <section className="dock-section" aria-labelledby="sim-staff-title" data-testid="sim-staff">
+      <h3 className="dock-heading" id="sim-staff-title">
+        {zh.simulator.staffTitle}
+      </h3>
+      <p className="dock-note">{zh.simulator.staffNote}</p>
+      {staff ? (
+        <dl className="dock-staff">
+          <dt>{zh.simulator.staffNumber}</dt>
+          <dd data-testid="sim-staff-number">{staff.staffNumber}</dd>
+          <dt>{zh.simulator.staffPassword}</dt>
+          <dd data-testid="sim-staff-password">{staff.password}</dd>
+          <dt>{zh.simulator.staffOtp}</dt>
+          <dd data-testid="sim-staff-otp">{staff.otp}</dd>
+        </dl>
+      ) : failed ? (
+        <p className="dock-note">{zh.simulator.staffUnavailable}</p>
+      ) : null}
+      <Button testId="sim-staff-refresh" onPress={() => setTick((t) => t + 1)}>
+        {zh.simulator.staffRefresh}
+      </Button>
     </section>
   );
 }

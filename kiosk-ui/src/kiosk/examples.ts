@@ -10,7 +10,7 @@ import { type FlowExampleName, flowExamples } from './flow/flow.examples.ts';
 export type KioskExample = (now: number) => KioskState;
 
 const services: ServiceTile[] = [
-  { id: 'qualificationAuth', available: false },
+  { id: 'qualificationAuth', available: true },
   { id: 'socialSecurityCard', available: false },
   { id: 'recordsQuery', available: true },
   { id: 'rightsRecordPrint', available: true },
@@ -41,6 +41,7 @@ export const exampleSimulator: SimulatorView = {
       maskedIdNumber: '9311**********0036',
     },
   ],
+  cameraScene: 'cardHolder',
 };
 
 const peripheral = { device: 'online', media: 'ok', detail: null } as const;
@@ -49,6 +50,7 @@ const devicesWith = (idcard: KioskState['devices']['idcard']): KioskState['devic
   pinpad: { ...peripheral, media: 'unknown' },
   receiptPrinter: peripheral,
   a4Printer: peripheral,
+  camera: { ...peripheral, media: 'unknown' },
 });
 
 function base(now: number): KioskState {
@@ -140,6 +142,15 @@ const elderFlowNames = [
   'paymentQr',
   'paymentPending',
   'bundleResult',
+  'authConsentSuspended',
+  'authPreparingCamera',
+  'authCaptureTurnLeft',
+  'authFailedMismatch',
+  'authFailedLocked',
+  'authAssistReason',
+  'authStaffSignInFailed',
+  'authStaffConfirm',
+  'authDone',
 ] as const satisfies readonly FlowExampleName[];
 type ElderFlowKey = `elderFlow${Capitalize<(typeof elderFlowNames)[number]>}`;
 const elderFlowKioskExamples = Object.fromEntries(
@@ -188,6 +199,9 @@ export const kioskExamples = {
   flowPinWithDock: withSimulator(inFlow('paymentPin'), 'resident'),
   flowQrWithDock: withSimulator(inFlow('paymentQr'), 'resident'),
   elderFlowPinWithDock: elder(withSimulator(inFlow('paymentPin'), 'resident')),
+  flowAuthCaptureWithDock: withSimulator(inFlow('authCaptureLook'), 'pensioner'),
+  flowAuthStaffSignInWithDock: withSimulator(inFlow('authStaffSignIn'), 'pensioner'),
+  elderFlowAuthCaptureWithDock: elder(withSimulator(inFlow('authCaptureTooDark'), 'pensioner')),
   flowPrinterOut: (now) => ({
     ...inFlow('documentPreview')(now),
     devices: {

@@ -223,12 +223,13 @@ describe('phases and notices', () => {
     );
   });
 
-  it('home shows six large tiles, four of them available in the example', () => {
+  it('home shows six large tiles, five of them available in the example', () => {
     renderKiosk(kioskExamples.home(now()));
     const tiles = screen.getAllByTestId(/^service-tile-/);
     expect(tiles).toHaveLength(6);
-    expect(tiles.filter((t) => t.dataset.available === 'true')).toHaveLength(4);
-    expect(screen.getByTestId('service-tile-qualificationAuth').textContent).toContain('即将开放');
+    expect(tiles.filter((t) => t.dataset.available === 'true')).toHaveLength(5);
+    expect(screen.getByTestId('service-tile-socialSecurityCard').textContent).toContain('即将开放');
+    expect(screen.getByTestId('service-tile-qualificationAuth').textContent).not.toContain('即将开放');
     expect(screen.getByTestId('service-tile-rightsRecordPrint').textContent).not.toContain('即将开放');
   });
 

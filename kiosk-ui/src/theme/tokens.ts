@@ -160,11 +160,8 @@ export const contrastPairs: ReadonlyArray<{ fg: keyof Palette; bg: keyof Palette
 
 const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-function modeBlock(mode: DisplayMode): string {
-  const p = palettes[mode];
-  const m = metrics[mode];
-  const colours = Object.entries(p).map(([k, v]) => `  --c-${kebab(k)}: ${v};`);
-  const sizes = [
+function sizeLines(m: Metrics): string[] {
+  return [
     `  --fs-body: ${m.body}px;`,
     `  --fs-small: ${m.small}px;`,
     `  --fs-h1: ${m.h1}px;`,
@@ -176,7 +173,11 @@ function modeBlock(mode: DisplayMode): string {
     `  --radius: ${m.radius}px;`,
     `  --stroke: ${m.stroke}px;`,
   ];
-  return [...colours, ...sizes].join('\n');
+}
+
+function modeBlock(mode: DisplayMode): string {
+  const colours = Object.entries(palettes[mode]).map(([k, v]) => `  --c-${kebab(k)}: ${v};`);
+  return [...colours, ...sizeLines(metrics[mode])].join('\n');
 }
 
 /** The custom properties: normal on :root, elder under html[data-mode="elder"]. */
@@ -185,6 +186,8 @@ export function themeCss(): string {
   return [
     `:root {\n  --font: ${fontStack};\n${modeBlock('normal')}\n${sim.join('\n')}\n}`,
     `:root[data-mode='elder'] {\n${modeBlock('elder')}\n}`,
+    // Forms typed by bank staff (not the citizen) keep the normal sizes in elder mode, so they still fit.
+    `:root[data-mode='elder'] .staff-only {\n${sizeLines(metrics.normal).join('\n')}\n}`,
   ].join('\n');
 }
 

@@ -11,6 +11,9 @@ import { ConfirmStep, confirmSpeech } from './ConfirmStep.tsx';
 import { ContributionsStep, contributionsSpeech } from './ContributionsStep.tsx';
 import { DigitsStep, digitsSpeech } from './DigitsStep.tsx';
 import { DocumentPreviewStep, documentPreviewSpeech } from './DocumentPreviewStep.tsx';
+import { FaceCaptureStep, faceCaptureSpeech } from './FaceCaptureStep.tsx';
+import { FaceConsentStep, faceConsentSpeech } from './FaceConsentStep.tsx';
+import { FaceFailedStep, faceFailedSpeech } from './FaceFailedStep.tsx';
 import { LoadingStep, loadingSpeech } from './LoadingStep.tsx';
 import { NotEligibleStep, notEligibleSpeech } from './NotEligibleStep.tsx';
 import { PensionPaymentsStep, pensionPaymentsSpeech } from './PensionPaymentsStep.tsx';
@@ -18,6 +21,8 @@ import { PinStep, pinSpeech } from './PinStep.tsx';
 import { QrStep, qrSpeech } from './QrStep.tsx';
 import { RecordsSummaryStep, recordsSummarySpeech } from './RecordsSummaryStep.tsx';
 import { ResultStep, resultSpeech } from './ResultStep.tsx';
+import { StaffConfirmStep, staffConfirmSpeech } from './StaffConfirmStep.tsx';
+import { StaffSignInStep, staffSignInSpeech } from './StaffSignInStep.tsx';
 
 /**
  * Problems a second try can fix (the server, the bank or a device did not answer). Refusals (not eligible,
@@ -67,6 +72,16 @@ function StepBody({ flow, state }: { flow: FlowView; state: KioskState }): React
       return <DocumentPreviewStep step={step} flow={flow} state={state} />;
     case 'result':
       return <ResultStep step={step} flow={flow} state={state} />;
+    case 'faceConsent':
+      return <FaceConsentStep step={step} flow={flow} state={state} />;
+    case 'faceCapture':
+      return <FaceCaptureStep step={step} flow={flow} state={state} />;
+    case 'faceFailed':
+      return <FaceFailedStep step={step} flow={flow} state={state} />;
+    case 'staffSignIn':
+      return <StaffSignInStep step={step} flow={flow} state={state} />;
+    case 'staffConfirm':
+      return <StaffConfirmStep step={step} flow={flow} state={state} />;
   }
 }
 
@@ -100,6 +115,16 @@ export function stepSpeech(flow: FlowView): string {
       return documentPreviewSpeech(step);
     case 'result':
       return resultSpeech(step);
+    case 'faceConsent':
+      return faceConsentSpeech(step);
+    case 'faceCapture':
+      return faceCaptureSpeech(step);
+    case 'faceFailed':
+      return faceFailedSpeech(step);
+    case 'staffSignIn':
+      return staffSignInSpeech(step);
+    case 'staffConfirm':
+      return staffConfirmSpeech(step);
   }
 }
 

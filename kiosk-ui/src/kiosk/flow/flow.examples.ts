@@ -65,6 +65,25 @@ const pensionMonths = Array.from({ length: 8 }, (_, i) => {
 
 const qrBase = view('contributionPayment', paymentMethods, steps(4, 4));
 
+const consentText =
+  '为办理待遇领取资格认证，本机将通过摄像头采集您的人脸图像，仅在本机内与社会保险经办机构留存的您的照片进行比对，' +
+  '用于确认是否为本人办理。人脸图像不保存、不上传，比对结束即删除；本机只记录认证结果。' +
+  '您可以不同意，改由银行工作人员当面核验身份后办理，不影响您领取待遇。';
+
+const capture = (
+  instruction: Extract<FlowStep, { type: 'faceCapture' }>['instruction'],
+  hint: Extract<FlowStep, { type: 'faceCapture' }>['hint'],
+  more: { secondsLeft?: number; attempt?: number; liveness?: 'binocular' | 'headTurn' } = {},
+): FlowStep => ({
+  type: 'faceCapture',
+  instruction,
+  hint,
+  liveness: more.liveness ?? 'headTurn',
+  attempt: more.attempt ?? 1,
+  maxAttempts: 3,
+  secondsLeft: more.secondsLeft ?? 18,
+});
+
 export const flowExamples = {
   // ---- records query ----
   recordsLoading: view('recordsQuery', { type: 'loading', label: 'records' }),
@@ -402,6 +421,125 @@ export const flowExamples = {
         status: 'queued',
         message: '已受理。本机制卡服务开通后会短信通知您，也可以到柜台领取。',
         reference: 'SK2025-000031',
+      },
+    ],
+    printed: 'receipt',
+    printProblem: null,
+  }),
+
+  // ---- qualification authentication: face check, or bank staff ----
+  authConsent: view(
+    'qualificationAuth',
+    {
+      type: 'faceConsent',
+      text: consentText,
+      version: '2025-06',
+      validUntil: '2025-09-30',
+      daysLeft: 21,
+      pensionSuspended: false,
+    },
+    steps(1, 3),
+  ),
+  authConsentSuspended: view(
+    'qualificationAuth',
+    {
+      type: 'faceConsent',
+      text: consentText,
+      version: '2025-06',
+      validUntil: '2025-03-31',
+      daysLeft: -40,
+      pensionSuspended: true,
+    },
+    steps(1, 3),
+  ),
+  authPreparingCamera: view('qualificationAuth', { type: 'loading', label: 'preparingCamera' }),
+  authCaptureLook: view('qualificationAuth', capture('lookAtCamera', null), steps(2, 3)),
+  authCaptureTooDark: view(
+    'qualificationAuth',
+    capture('lookAtCamera', 'tooDark', { secondsLeft: 12 }),
+    steps(2, 3),
+  ),
+  authCaptureTurnLeft: view(
+    'qualificationAuth',
+    capture('turnLeft', 'lookStraight', { secondsLeft: 9, attempt: 2 }),
+    steps(2, 3),
+  ),
+  authCaptureChecking: view(
+    'qualificationAuth',
+    capture('checking', null, { secondsLeft: 6, liveness: 'binocular' }),
+    steps(2, 3),
+  ),
+  authFailedMismatch: view(
+    'qualificationAuth',
+    { type: 'faceFailed', reason: 'mismatch', attemptsLeft: 2, lockedUntil: null },
+    steps(2, 3),
+  ),
+  authFailedStillPhoto: view(
+    'qualificationAuth',
+    { type: 'faceFailed', reason: 'livenessFailed', attemptsLeft: 1, lockedUntil: null },
+    steps(2, 3),
+  ),
+  authFailedLocked: view(
+    'qualificationAuth',
+    { type: 'faceFailed', reason: 'mismatch', attemptsLeft: 0, lockedUntil: '2025-09-10T06:30:00.000Z' },
+    steps(2, 3),
+  ),
+  authFailedCamera: view(
+    'qualificationAuth',
+    { type: 'faceFailed', reason: 'cameraUnavailable', attemptsLeft: 2, lockedUntil: null },
+    steps(2, 3),
+  ),
+  authAssistReason: view('qualificationAuth', {
+    type: 'choose',
+    question: 'assistReason',
+    options: [
+      { value: 'cannotUseCamera' },
+      { value: 'declinedFaceCheck' },
+      { value: 'faceCheckFailed' },
+      { value: 'noReferencePhoto' },
+    ],
+    selected: null,
+  }),
+  authStaffSignIn: view('qualificationAuth', {
+    type: 'staffSignIn',
+    reason: 'declinedFaceCheck',
+    failed: false,
+  }),
+  authStaffSignInFailed: view('qualificationAuth', {
+    type: 'staffSignIn',
+    reason: 'faceCheckFailed',
+    failed: true,
+  }),
+  authStaffConfirm: view('qualificationAuth', {
+    type: 'staffConfirm',
+    staffName: '张*（工号 10****）',
+    maskedName: '王*华',
+    maskedIdNumber: '1101**********2316',
+    reason: 'faceCheckFailed',
+  }),
+  authDone: view('qualificationAuth', {
+    type: 'result',
+    outcome: 'success',
+    items: [
+      {
+        item: 'authentication',
+        status: 'done',
+        message: '认证通过。本次认证有效到2026年9月9日，到期前一个月请再来认证。',
+        reference: 'RZ2025-001234',
+      },
+    ],
+    printed: null,
+    printProblem: null,
+  }),
+  authDoneResumed: view('qualificationAuth', {
+    type: 'result',
+    outcome: 'success',
+    items: [
+      {
+        item: 'authentication',
+        status: 'done',
+        message: '工作人员已帮您认证，有效到2026年9月9日。暂停的养老金将恢复发放。',
+        reference: 'RZ2025-001235',
       },
     ],
     printed: 'receipt',

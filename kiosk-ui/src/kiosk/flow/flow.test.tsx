@@ -89,6 +89,11 @@ describe('every flow example', () => {
         'qr',
         'recordsSummary',
         'result',
+        'faceConsent',
+        'faceCapture',
+        'faceFailed',
+        'staffSignIn',
+        'staffConfirm',
       ].sort(),
     );
     const elderTypes = new Set(
@@ -531,7 +536,12 @@ describe('home: services and bundles', () => {
   });
 
   it('available service tiles open their service', async () => {
-    for (const id of ['rightsRecordPrint', 'contributionPayment', 'enrollment'] as const) {
+    for (const id of [
+      'rightsRecordPrint',
+      'contributionPayment',
+      'enrollment',
+      'qualificationAuth',
+    ] as const) {
       const { send, unmount } = renderKiosk(kioskExamples.home(now()));
       await tap(screen.getByTestId(`service-tile-${id}`));
       expect(send).toHaveBeenCalledExactlyOnceWith('service.open', { serviceId: id });
@@ -593,7 +603,15 @@ describe('wording', () => {
     const line = RecordsSummaryView.shape.insurances.element.shape;
     for (const t of line.type.options) expect(insuranceTypes[t]).toMatch(/\S/);
     for (const s of line.status.options) expect(insuranceStatuses[s]).toMatch(/\S/);
-    for (const l of ['records', 'checking', 'generating', 'submitting', 'paying', 'printing'] as const) {
+    for (const l of [
+      'records',
+      'checking',
+      'generating',
+      'submitting',
+      'paying',
+      'printing',
+      'preparingCamera',
+    ] as const) {
       expect(loadingLabels[l].title).toMatch(/\S/);
     }
     expect(optionText.documentKind?.pensionPayments).toBe('养老金发放记录');

@@ -3,13 +3,17 @@
  * server on PGlite, the bank host and QR gateway simulators on real ports, and the agent's devices simulated
  * in-process (PIN pad, receipt printer, A4 printer). Covers what the browser test does not: a QR payment paid
  * from the "phone", a wrong PIN inside a bundle (the enrollment stands, the payment fails, nothing is debited),
- * a printer out of paper with a retry, a refusal by the rules, and going back a step.
+ * a printer out of paper with a retry, a refusal by the rules, and going back a step. Qualification authentication
+ * runs the real face engine on the in-process camera simulator's scenes: the card holder's face is recorded on
+ * the server, another person's is refused and counted, a declined consent is served by staff signing in with
+ * password and TOTP, and an unplugged camera offers staff instead.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentConfig } from '@sik/config';
 import {
+  type CameraScene,
   type ClientToServerEvents,
   type CommandName,
   type CommandRequest,
@@ -19,7 +23,7 @@ import {
   type ServerToClientEvents,
   SocketEvents,
 } from '@sik/contract';
-import { defaultSeedData, demoCardHolders } from '@sik/seeds';
+import { DEMO_STAFF, defaultSeedData, demoCardHolders } from '@sik/seeds';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Agent, startAgent } from '../device-agent/src/agent.ts';
@@ -39,6 +43,7 @@ describe('service flows in the agent against the real server', () => {
   let agent: Agent;
   let client: Socket<ServerToClientEvents, ClientToServerEvents>;
   let state: KioskState | null = null;
+  const frames: { flowId: string; bytes: number; step: string | undefined }[] = [];
 
   beforeAll(async () => {
     const [bankUrl, gatewayUrl] = await Promise.all([bank.start(0), gateway.start(0)]);
@@ -65,6 +70,9 @@ describe('service flows in the agent against the real server', () => {
     client = io(agent.socket.url, { auth: { token: 'flows-token' }, transports: ['websocket'] });
     client.on(SocketEvents.state, (s) => {
       state = s;
+    });
+    client.on(SocketEvents.cameraFrame, (frame) => {
+      frames.push({ flowId: frame.flowId, bytes: frame.jpeg.byteLength, step: state?.flow?.step.type });
     });
     await new Promise<void>((resolve) => client.once('connect', () => resolve()));
   }, 120_000);
@@ -254,5 +262,107 @@ describe('service flows in the agent against the real server', () => {
     expect(result.printed).toBe('document');
     const jobs = (await agent.a4Printer.simulator?.jobs()) ?? [];
     expect(jobs.length).toBeGreaterThanOrEqual(1);
+  });
+
+  // --- qualification authentication (待遇领取资格认证) -------------------------------------------------------
+
+  const personIdOf = (key: string): string => {
+    const idNumber = demoCardHolders().find((h) => h.key === key)?.identity.idNumber;
+    const personId = defaultSeedData().people.find((p) => p.identity.idNumber === idNumber)?.personId;
+    if (!personId) throw new Error(`no seeded person for ${key}`);
+    return personId;
+  };
+  const authStatus = async (key: string) => {
+    const answer = await agent.server.request('authenticationStatus', {
+      body: { personId: personIdOf(key) },
+    });
+    if (!answer.ok) throw new Error(`status refused: ${answer.code}`);
+    return answer.data;
+  };
+
+  async function openAuthentication(key: string, scene: CameraScene): Promise<void> {
+    await visit(key);
+    await ok('sim.cameraScene', { scene });
+    expect(state?.simulator?.cameraScene).toBe(scene);
+    await ok('service.open', { serviceId: 'qualificationAuth' });
+    const consent = await stepOf('faceConsent');
+    expect(consent.text.length).toBeGreaterThan(20);
+  }
+
+  it('authenticates the card holder by the face check: preview frames while capturing, a signed record on the server', async () => {
+    const before = await authStatus('pensioner');
+    await openAuthentication('pensioner', 'cardHolder');
+    const framesBefore = frames.length;
+    await ok('flow.answer', { value: 'agree' });
+    const capture = await stepOf('faceCapture', 60_000);
+    expect(capture.attempt).toBe(1);
+    const result = await stepOf('result', 90_000);
+    expect(result.outcome).toBe('success');
+    expect(result.items[0]?.item).toBe('authentication');
+    const after = await authStatus('pensioner');
+    expect(after.lastAuthenticatedAt).not.toBe(before.lastAuthenticatedAt);
+    expect(after.validUntil).not.toBeNull();
+    const [y, m, d] = (after.validUntil ?? '').split('-').map(Number);
+    expect(result.items[0]?.message).toContain(`${y}年${m}月${d}日`);
+    // Preview frames reached the screen during the capture, for this flow, and only during the capture.
+    const shown = frames.slice(framesBefore);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(new Set(shown.map((f) => f.flowId))).toEqual(new Set([state?.flow?.flowId]));
+    expect(shown.every((f) => f.bytes > 100)).toBe(true);
+    const settled = frames.length;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(frames.length).toBe(settled);
+  });
+
+  it("refuses another person's face, counts the attempt on the server, and offers a retry and staff", async () => {
+    const before = await authStatus('pensioner-due');
+    await openAuthentication('pensioner-due', 'otherPerson');
+    await ok('flow.answer', { value: 'agree' });
+    const failed = await stepOf('faceFailed', 90_000);
+    expect(failed.reason).toBe('mismatch');
+    expect(failed.lockedUntil).toBeNull();
+    const after = await authStatus('pensioner-due');
+    expect(after.mismatchesLeft).toBe(before.mismatchesLeft - 1);
+    expect(failed.attemptsLeft).toBe(Math.min(2, after.mismatchesLeft));
+    expect(after.lastAuthenticatedAt).toBe(before.lastAuthenticatedAt);
+    expect(state?.flow?.canGoBack).toBe(true);
+  });
+
+  it('serves a declined consent through bank staff: password and one-time code, confirm, an assisted record', async () => {
+    await openAuthentication('pensioner-overdue', 'cardHolder');
+    await ok('flow.answer', { value: 'decline' });
+    const signIn = await stepOf('staffSignIn');
+    expect(signIn).toEqual({ type: 'staffSignIn', reason: 'declinedFaceCheck', failed: false });
+    const staff = (await send('sim.staffOtp', {})) as Result<{
+      staffNumber: string;
+      password: string;
+      otp: string;
+    }>;
+    if (!staff.ok) throw new Error(`sim.staffOtp refused: ${staff.code}`);
+    await ok('flow.staffSignIn', { ...staff.data, password: 'not-the-password' });
+    expect(await stepOf('staffSignIn')).toMatchObject({ failed: true });
+    await ok('flow.staffSignIn', staff.data);
+    const confirm = await stepOf('staffConfirm');
+    expect(confirm.staffName).toBe(DEMO_STAFF.name);
+    expect(confirm.reason).toBe('declinedFaceCheck');
+    expect(confirm.maskedIdNumber).toMatch(/\*{6,}/);
+    await ok('flow.answer', { value: 'confirm' });
+    const result = await stepOf('result');
+    expect(result.outcome).toBe('success');
+    expect(result.items[0]?.message).toContain('抽查');
+    const after = await authStatus('pensioner-overdue');
+    expect(after.lastAuthenticatedAt).not.toBeNull();
+    expect(after.daysLeft ?? -1).toBeGreaterThan(300);
+  });
+
+  it('says the camera is unavailable when it is unplugged and offers staff instead', async () => {
+    await openAuthentication('resident-pensioner', 'unplugged');
+    await ok('flow.answer', { value: 'agree' });
+    const failed = await stepOf('faceFailed', 60_000);
+    expect(failed).toMatchObject({ reason: 'cameraUnavailable', attemptsLeft: 0 });
+    await until('camera offline', (s) => (s.devices.camera.device !== 'online' ? true : undefined));
+    await ok('flow.answer', { value: 'assisted' });
+    expect(await stepOf('staffSignIn')).toMatchObject({ reason: 'cannotUseCamera', failed: false });
+    await ok('sim.cameraScene', { scene: 'cardHolder' });
   });
 });

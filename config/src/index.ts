@@ -220,9 +220,9 @@ export const ServerConfig = z.object({
 export type ServerConfig = z.infer<typeof ServerConfig>;
 
 function defaultServices(): ServiceTile[] {
-  // Qualification authentication and card issuance have no flow yet: their tiles say so until they land.
+  // Card issuance has no flow yet: its tile says so until it lands.
   return [
-    { id: 'qualificationAuth', available: false },
+    { id: 'qualificationAuth', available: true },
     { id: 'socialSecurityCard', available: false },
     { id: 'recordsQuery', available: true },
     { id: 'rightsRecordPrint', available: true },

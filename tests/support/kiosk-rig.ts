@@ -11,7 +11,9 @@ type Pty = Awaited<ReturnType<typeof startPtyPair>>;
 /**
  * A whole kiosk as in production, every part its own process: the server (PGlite in a folder), the bank host
  * and QR payment gateway simulators with their own ledgers, the ID reader, PIN pad and receipt printer
- * simulators each on a real pseudo-terminal, a real IPP printer (ippeveprinter) for A4, and the device agent.
+ * simulators each on a real pseudo-terminal, a real IPP printer (ippeveprinter) for A4, the camera simulator (a
+ * network camera serving MJPEG over HTTP, read by the agent through ffmpeg, with a binocular liveness module),
+ * and the device agent.
  * The agent can be killed and started again on the same data folder.
  */
 export interface KioskRig {
@@ -23,6 +25,7 @@ export interface KioskRig {
   pinpad: Started;
   receipt: Started;
   a4: { uri: string; spool: string };
+  camera: Started;
   agent: Started;
   kioskUrl(): string;
   startAgent(): Promise<Started>;
@@ -73,12 +76,14 @@ export async function startKioskRig(
       () => bank.stop(),
       () => gateway.stop(),
     );
-    const [idcard, pinpad, receipt, a4] = await Promise.all([
+    const [idcard, pinpad, receipt, a4, camera] = await Promise.all([
       simulatorOnPty(dir, 'idcard', 'device-agent/src/devices/idcard/simulator-main.ts', 115200),
       simulatorOnPty(dir, 'pinpad', 'device-agent/src/devices/pinpad/simulator-main.ts', 9600),
       simulatorOnPty(dir, 'receipt', 'device-agent/src/devices/receipt-printer/simulator-main.ts', 115200),
       startPrintingIppPrinter(join(dir)),
+      startProcess('device-agent/src/devices/camera/simulator-main.ts', [], {}),
     ]);
+    stops.push(() => camera.stop());
     for (const part of [idcard, pinpad, receipt])
       stops.push(
         () => part.sim.stop(),
@@ -125,6 +130,12 @@ export async function startKioskRig(
           simulatorControlUrl: controlUrlOf(receipt.sim),
         },
         a4Printer: { driver: 'ipp', uri: a4.uri },
+        camera: {
+          driver: 'ffmpeg',
+          source: { kind: 'url', url: String(camera.ready.streamUrl) },
+          livenessUrl: String(camera.ready.livenessUrl),
+          simulatorControlUrl: controlUrlOf(camera),
+        },
       },
       session: { idleTimeoutSec: 120, warningSec: 20, greetingSec: 1 },
       ...options.agentConfig,
@@ -140,6 +151,7 @@ export async function startKioskRig(
       pinpad: pinpad.sim,
       receipt: receipt.sim,
       a4: { uri: a4.uri, spool: a4.spool },
+      camera,
       agent: await launchAgent(),
       kioskUrl: () => String(rig.agent.ready.kioskUrl),
       async startAgent() {

@@ -8,6 +8,7 @@ import {
 } from 'node:crypto';
 import type { ServerConfig } from '@sik/config';
 import {
+  canonicalJson,
   type DocumentFacts,
   type DocumentIssueRequest,
   type DocumentIssueResponse,
@@ -16,7 +17,6 @@ import {
   type PublicDocumentResponse,
 } from '@sik/contract';
 import type { Db } from '../db/db.ts';
-import { canonicalJson } from '@sik/contract';
 import { buildDocumentContent, chinaClock, type DocumentRecords, type Holder } from '../documents/content.ts';
 import { renderDocumentPdf } from '../documents/render.ts';
 import {

@@ -1,0 +1,218 @@
+/**
+ * Benefit qualification authentication (待遇领取资格认证) end to end, every part its own process
+ * (tests/support/kiosk-rig.ts): the camera simulator is a network camera serving MJPEG over HTTP with a binocular
+ * liveness module, read by the agent through ffmpeg; the face check runs in the agent (face-api on the WASM
+ * backend in a worker); the kiosk UI runs in headless Chromium. A pensioner whose face matches is authenticated
+ * and the server records it; another person's face is refused; a printed photo fails liveness; an unplugged
+ * camera gives a plain message and the staff-assisted path, which a bank staff member completes. Afterwards a
+ * scan of the database, the logs, the agent's data folder and the new temp files finds no image and no
+ * descriptor.
+ */
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AuthenticationStatus } from '@sik/contract';
+import { defaultSeedData, demoCardHolders } from '@sik/seeds';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServerClient } from '../device-agent/src/server-client/client.ts';
+import { loadOrCreateKioskKeys } from '../device-agent/src/server-client/keys.ts';
+import { openPglite } from '../server/src/db/pglite.ts';
+import { launchChromium, screenshot } from './support/browser.ts';
+import { type KioskRig, startKioskRig } from './support/kiosk-rig.ts';
+import { filesUnder, scanBytes, scanFiles } from './support/privacy-scan.ts';
+
+const holder = (key: string) => {
+  const found = demoCardHolders().find((h) => h.key === key);
+  if (!found) throw new Error(`the seeds have no demo card holder ${key}`);
+  return found;
+};
+const personIdOf = (key: string): string => {
+  const idNumber = holder(key).identity.idNumber;
+  const person = defaultSeedData().people.find((p) => p.identity.idNumber === idNumber);
+  if (!person) throw new Error(`no seeded person for ${key}`);
+  return person.personId;
+};
+
+describe('qualification authentication with the face check, end to end', () => {
+  let rig: KioskRig;
+  let browser: Browser;
+  let page: Page;
+  const tmpBefore = new Set(readdirSync(tmpdir()));
+
+  beforeAll(async () => {
+    rig = await startKioskRig();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(rig.kioskUrl());
+    await page.getByTestId('screen-attract').waitFor();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await rig?.stop();
+  });
+
+  async function status(key: string): Promise<AuthenticationStatus> {
+    const keys = await loadOrCreateKioskKeys(join(rig.dir, 'agent'));
+    const client = createServerClient({
+      serverUrl: String(rig.server.ready.url),
+      kioskId: 'KIOSK-0001',
+      privateKey: keys.privateKey,
+      timeoutMs: 5000,
+    });
+    const result = await client.request('authenticationStatus', { body: { personId: personIdOf(key) } });
+    if (!result.ok) throw new Error(`${result.code}: ${result.message}`);
+    return result.data;
+  }
+
+  async function visit(key: string): Promise<void> {
+    if ((await page.getByTestId('screen-attract').count()) === 0) await leave();
+    await page.getByTestId('screen-attract').click();
+    await page.getByTestId('screen-awaitCard').waitFor();
+    await page.getByTestId(`sim-place-${key}`).click();
+    await page.getByTestId('screen-home').waitFor({ timeout: 20_000 });
+  }
+
+  async function leave(): Promise<void> {
+    await page.getByTestId('sim-lift').click();
+    await page.getByTestId('screen-attract').waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(800);
+  }
+
+  async function step(type: string, timeout = 30_000): Promise<void> {
+    await page.getByTestId(`flow-step-${type}`).waitFor({ timeout });
+  }
+
+  /** Opens the service, agrees to the face check, and waits for the camera screen with live frames. */
+  async function startFaceCheck(scene: string): Promise<void> {
+    await page.getByTestId(`sim-camera-${scene}`).click();
+    await page.getByTestId('service-tile-qualificationAuth').click();
+    await step('faceConsent');
+    await page.getByTestId('face-consent-agree').click();
+    await step('faceCapture', 60_000);
+  }
+
+  it('authenticates a pensioner whose face matches, and the server records 12 more months', async () => {
+    const before = await status('pensioner-due');
+    expect(before.referencePhoto).toBe(true);
+    await visit('pensioner-due');
+    await startFaceCheck('cardHolder');
+    // Preview frames reach the screen while the check runs.
+    await expect
+      .poll(async () => Number(await page.getByTestId('face-preview').getAttribute('data-frames')), {
+        timeout: 15_000,
+      })
+      .toBeGreaterThan(3);
+    await screenshot(page, 'auth-face-capture');
+    await step('result', 60_000);
+    await screenshot(page, 'auth-result');
+    expect(await page.getByTestId('result-item-authentication').getAttribute('data-status')).toBe('done');
+    const after = await status('pensioner-due');
+    expect(after.lastAuthenticatedAt).not.toBe(before.lastAuthenticatedAt);
+    expect(after.daysLeft ?? 0).toBeGreaterThan(300);
+    // The kiosk tells the pensioner when the next authentication is due (the date the server recorded).
+    const [y, m, d] = (after.validUntil ?? '0-0-0').split('-').map(Number);
+    expect(await page.getByTestId('result-item-authentication').textContent()).toContain(
+      `${y}年${m}月${d}日`,
+    );
+    await leave();
+  });
+
+  it("refuses another person's face and records the attempt", async () => {
+    const before = await status('pensioner');
+    await visit('pensioner');
+    await startFaceCheck('otherPerson');
+    await step('faceFailed', 60_000);
+    expect(await page.getByTestId('face-failed-reason').getAttribute('data-reason')).toBe('mismatch');
+    await screenshot(page, 'auth-face-mismatch');
+    const after = await status('pensioner');
+    expect(after.mismatchesLeft).toBe(before.mismatchesLeft - 1);
+    expect(after.lastAuthenticatedAt).toBe(before.lastAuthenticatedAt);
+    await leave();
+  });
+
+  it("fails liveness for a printed photo of the card holder's face", async () => {
+    const before = await status('resident-pensioner');
+    await visit('resident-pensioner');
+    await startFaceCheck('stillPhoto');
+    await step('faceFailed', 60_000);
+    expect(await page.getByTestId('face-failed-reason').getAttribute('data-reason')).toBe('livenessFailed');
+    expect((await status('resident-pensioner')).lastAuthenticatedAt).toBe(before.lastAuthenticatedAt);
+    await leave();
+  });
+
+  it('says plainly that the camera is unavailable and lets bank staff confirm the person instead', async () => {
+    const before = await status('pensioner-overdue');
+    expect(before.pensionStatus).toBe('suspended');
+    await visit('pensioner-overdue');
+    await page.getByTestId('sim-camera-unplugged').click();
+    await page.getByTestId('service-tile-qualificationAuth').click();
+    await step('faceConsent');
+    await page.getByTestId('face-consent-agree').click();
+    await step('faceFailed', 60_000);
+    expect(await page.getByTestId('face-failed-reason').getAttribute('data-reason')).toBe(
+      'cameraUnavailable',
+    );
+    await screenshot(page, 'auth-camera-unplugged');
+    await page.getByTestId('face-assisted').click();
+    await step('staffSignIn');
+    // The dock's demo authenticator shows the staff number, password and current one-time code.
+    await expect
+      .poll(() => page.getByTestId('sim-staff-otp').textContent(), { timeout: 15_000 })
+      .toMatch(/^\d{6}$/);
+    const field = async (id: string) => (await page.getByTestId(id).textContent()) ?? '';
+    await page.getByTestId('staff-number').fill(await field('sim-staff-number'));
+    await page.getByTestId('staff-password').fill(await field('sim-staff-password'));
+    await page.getByTestId('staff-otp').fill(await field('sim-staff-otp'));
+    await page.getByTestId('staff-signin-submit').click();
+    await step('staffConfirm');
+    expect(await page.locator('.kiosk-column').innerHTML()).not.toContain(
+      holder('pensioner-overdue').identity.idNumber,
+    );
+    await page.getByTestId('staff-confirm').click();
+    await step('result', 30_000);
+    expect(await page.getByTestId('result-item-authentication').getAttribute('data-status')).toBe('done');
+    const after = await status('pensioner-overdue');
+    expect(after.pensionStatus).toBe('active');
+    await page.getByTestId('sim-camera-noFace').click();
+    await leave();
+  });
+
+  it('leaves no image and no descriptor in the database, the logs, the agent data folder or temp files', async () => {
+    const logs = [rig.agent.stderr(), rig.server.stderr(), rig.camera.stderr()].join('\n');
+    expect(scanBytes('logs', Buffer.from(logs))).toEqual([]);
+    const agentFiles = filesUnder(join(rig.dir, 'agent'));
+    expect(agentFiles.length).toBeGreaterThan(0);
+    expect(scanFiles(agentFiles, { binaryFloats: true })).toEqual([]);
+    // New temp files of this run outside the rig's own folder (which holds the server's database files).
+    const newTemp = readdirSync(tmpdir())
+      .filter((name) => !tmpBefore.has(name) && join(tmpdir(), name) !== rig.dir)
+      .flatMap((name) => filesUnder(join(tmpdir(), name)));
+    expect(scanFiles(newTemp)).toEqual([]);
+
+    // The database, row by row, except the photo registry (the one place reference photos live by design).
+    await rig.server.stop();
+    const db = await openPglite(join(rig.dir, 'server'));
+    try {
+      const tables = await db.query<{ table_name: string }>(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+      );
+      const scanned: string[] = [];
+      for (const { table_name } of tables.rows) {
+        if (table_name === 'photo_registry') continue;
+        const rows = await db.query<Record<string, unknown>>(`SELECT * FROM "${table_name}"`);
+        const text = JSON.stringify(rows.rows, (_k, v: unknown) =>
+          v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v,
+        );
+        expect(scanBytes(`table ${table_name}`, Buffer.from(text, 'latin1'))).toEqual([]);
+        scanned.push(table_name);
+      }
+      expect(scanned).toContain('authentications');
+      const registry = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM photo_registry');
+      expect(registry.rows[0]?.n).toBeGreaterThan(0);
+    } finally {
+      await db.close();
+    }
+  });
+});

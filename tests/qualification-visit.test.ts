@@ -12,38 +12,31 @@ import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuthenticationStatus } from '@sik/contract';
-import { defaultSeedData, demoCardHolders } from '@sik/seeds';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServerClient } from '../device-agent/src/server-client/client.ts';
-import { loadOrCreateKioskKeys } from '../device-agent/src/server-client/keys.ts';
 import { openPglite } from '../server/src/db/pglite.ts';
 import { launchChromium, screenshot } from './support/browser.ts';
+import { demoHolder, kioskVisitor, rigServerClient, seededPerson } from './support/kiosk-page.ts';
 import { type KioskRig, startKioskRig } from './support/kiosk-rig.ts';
 import { filesUnder, scanBytes, scanFiles } from './support/privacy-scan.ts';
 
-const holder = (key: string) => {
-  const found = demoCardHolders().find((h) => h.key === key);
-  if (!found) throw new Error(`the seeds have no demo card holder ${key}`);
-  return found;
-};
-const personIdOf = (key: string): string => {
-  const idNumber = holder(key).identity.idNumber;
-  const person = defaultSeedData().people.find((p) => p.identity.idNumber === idNumber);
-  if (!person) throw new Error(`no seeded person for ${key}`);
-  return person.personId;
-};
+const personIdOf = (key: string): string => seededPerson(key).personId;
+const holder = demoHolder;
 
 describe('qualification authentication with the face check, end to end', () => {
   let rig: KioskRig;
   let browser: Browser;
   let page: Page;
+  let visit: (key: string) => Promise<void>;
+  let leave: () => Promise<void>;
+  let step: (type: string, timeout?: number) => Promise<void>;
   const tmpBefore = new Set(readdirSync(tmpdir()));
 
   beforeAll(async () => {
     rig = await startKioskRig();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    ({ visit, leave, step } = kioskVisitor(page, 30_000));
     await page.goto(rig.kioskUrl());
     await page.getByTestId('screen-attract').waitFor();
   }, 180_000);
@@ -54,34 +47,10 @@ describe('qualification authentication with the face check, end to end', () => {
   });
 
   async function status(key: string): Promise<AuthenticationStatus> {
-    const keys = await loadOrCreateKioskKeys(join(rig.dir, 'agent'));
-    const client = createServerClient({
-      serverUrl: String(rig.server.ready.url),
-      kioskId: 'KIOSK-0001',
-      privateKey: keys.privateKey,
-      timeoutMs: 5000,
-    });
+    const client = await rigServerClient(rig);
     const result = await client.request('authenticationStatus', { body: { personId: personIdOf(key) } });
     if (!result.ok) throw new Error(`${result.code}: ${result.message}`);
     return result.data;
-  }
-
-  async function visit(key: string): Promise<void> {
-    if ((await page.getByTestId('screen-attract').count()) === 0) await leave();
-    await page.getByTestId('screen-attract').click();
-    await page.getByTestId('screen-awaitCard').waitFor();
-    await page.getByTestId(`sim-place-${key}`).click();
-    await page.getByTestId('screen-home').waitFor({ timeout: 20_000 });
-  }
-
-  async function leave(): Promise<void> {
-    await page.getByTestId('sim-lift').click();
-    await page.getByTestId('screen-attract').waitFor({ timeout: 10_000 });
-    await page.waitForTimeout(800);
-  }
-
-  async function step(type: string, timeout = 30_000): Promise<void> {
-    await page.getByTestId(`flow-step-${type}`).waitFor({ timeout });
   }
 
   /** Opens the service, agrees to the face check, and waits for the camera screen with live frames. */

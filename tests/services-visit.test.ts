@@ -9,25 +9,15 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultSeedData, demoCardHolders } from '@sik/seeds';
+import { defaultSeedData } from '@sik/seeds';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServerClient } from '../device-agent/src/server-client/client.ts';
-import { loadOrCreateKioskKeys } from '../device-agent/src/server-client/keys.ts';
 import { launchChromium, screenshot } from './support/browser.ts';
+import { demoHolder, kioskVisitor, rigServerClient, seededPerson } from './support/kiosk-page.ts';
 import { control, controlUrlOf, type KioskRig, startKioskRig } from './support/kiosk-rig.ts';
 
-const holder = (key: string) => {
-  const found = demoCardHolders().find((h) => h.key === key);
-  if (!found) throw new Error(`the seeds have no demo card holder ${key}`);
-  return found;
-};
-const personOf = (key: string) => {
-  const idNumber = holder(key).identity.idNumber;
-  const person = defaultSeedData().people.find((p) => p.identity.idNumber === idNumber);
-  if (!person) throw new Error(`no seeded person for ${key}`);
-  return person;
-};
+const holder = demoHolder;
+const personOf = seededPerson;
 const accountOf = (key: string) => {
   const personId = personOf(key).personId;
   const account = defaultSeedData().bankAccounts.find((a) => a.personId === personId);
@@ -43,11 +33,15 @@ describe('records, printing, the new-resident bundle and a crash-safe payment, e
   let rig: KioskRig;
   let browser: Browser;
   let page: Page;
+  let visit: (key: string) => Promise<void>;
+  let leave: () => Promise<void>;
+  let step: (type: string, timeout?: number) => Promise<void>;
 
   beforeAll(async () => {
     rig = await startKioskRig();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    ({ visit, leave, step } = kioskVisitor(page));
     await page.goto(rig.kioskUrl());
     await page.getByTestId('screen-attract').waitFor();
   }, 180_000);
@@ -56,26 +50,6 @@ describe('records, printing, the new-resident bundle and a crash-safe payment, e
     await browser?.close();
     await rig?.stop();
   });
-
-  async function visit(key: string): Promise<void> {
-    // A test that failed mid-visit leaves its card on the reader: start every visit from the attract screen.
-    if ((await page.getByTestId('screen-attract').count()) === 0) await leave();
-    await page.getByTestId('screen-attract').click();
-    await page.getByTestId('screen-awaitCard').waitFor();
-    await page.getByTestId(`sim-place-${key}`).click();
-    await page.getByTestId('screen-home').waitFor({ timeout: 20_000 });
-  }
-
-  async function leave(): Promise<void> {
-    await page.getByTestId('sim-lift').click();
-    await page.getByTestId('screen-attract').waitFor({ timeout: 10_000 });
-    // The driver learns of a lift from its next find poll; a hand is slower than that.
-    await page.waitForTimeout(800);
-  }
-
-  async function step(type: string, timeout = 20_000): Promise<void> {
-    await page.getByTestId(`flow-step-${type}`).waitFor({ timeout });
-  }
 
   async function pressPinOnPad(keys: string): Promise<void> {
     for (const key of keys) await page.getByTestId(`sim-pinpad-${key}`).click();
@@ -243,13 +217,7 @@ describe('records, printing, the new-resident bundle and a crash-safe payment, e
     const ledger = await control<Ledger>(String(rig.bank.ready.url), '/control/ledger');
     expect(ledger.debits.filter((d) => d.accountNumber === account)).toHaveLength(1);
 
-    const keys = await loadOrCreateKioskKeys(join(rig.dir, 'agent'));
-    const client = createServerClient({
-      serverUrl: String(rig.server.ready.url),
-      kioskId: 'KIOSK-0001',
-      privateKey: keys.privateKey,
-      timeoutMs: 5000,
-    });
+    const client = await rigServerClient(rig);
     const paid = await client.request('paymentStatusByKey', { params: { idempotencyKey: entry?.id ?? '' } });
     expect(paid.ok && paid.data.status).toBe('posted');
     const contributions = await client.request('recordsContributions', {

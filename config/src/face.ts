@@ -54,5 +54,29 @@ export const FaceCheckConfig = z.object({
   stillFrames: z.number().int().min(3).max(100).default(6),
   /** Checks a citizen may start in one visit before only the assisted path is offered. */
   maxAttempts: z.number().int().min(1).max(10).default(3),
+  /**
+   * The WLT decoder plugin that turns the ID card's photo into the reference photo when the photo registry has
+   * none for the person; null (the default): no card photo is used, and such a person is served by staff.
+   * WLT is the card chip's proprietary wavelet format and its decoders are vendor libraries, so the agent runs
+   * the decoder as an external program, with this contract:
+   *  - it is started as `command args...` directly (no shell), with the agent's environment and working folder;
+   *  - it reads the card's photo (1024 bytes of WLT, exactly as the reader returned them) on stdin, until EOF;
+   *  - it writes one JPEG (starting FF D8 FF, at most 1 MiB) on stdout and exits with code 0;
+   *  - any other exit code, a signal, output that is not a JPEG or too large, or no answer within timeoutMs is a
+   *    failure: the agent kills it if still running, and the citizen is served by staff;
+   *  - it must not write the photo anywhere (files, logs); its stderr is discarded (never logged: it could hold
+   *    personal data), so a decoder that needs diagnostics keeps them free of the card's data.
+   * The decoded JPEG stays in the agent's memory for the one check and is overwritten after it.
+   */
+  idCardPhotoDecoder: z
+    .object({
+      /** The program: an absolute path, or a name found on PATH. */
+      command: z.string().min(1),
+      args: z.array(z.string()).default([]),
+      /** The decoder is killed (SIGKILL) when it has not exited by then. */
+      timeoutMs: z.number().int().min(100).max(60_000).default(5000),
+    })
+    .nullable()
+    .default(null),
 });
 export type FaceCheckConfig = z.infer<typeof FaceCheckConfig>;

@@ -18,6 +18,11 @@ const log = createLogger('flow');
 export interface FlowCitizen {
   personId: string;
   identity: IdCardIdentity;
+  /**
+   * The photo of the card just read (WLT, as the chip holds it), held by the session for this visit and
+   * overwritten with zeros when it ends. Flows read it, never keep a copy, and never put it in a view.
+   */
+  idCardPhoto?: Uint8Array;
 }
 
 /** What every flow is given by the session. */

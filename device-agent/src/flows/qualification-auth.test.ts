@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { FaceCheckConfig } from '@sik/config';
 import type {
   AuthenticationStatus,
@@ -14,11 +15,13 @@ import type {
 } from '@sik/contract';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { CameraError, type CameraStream, type CameraStreamEnd } from '../devices/camera/camera.ts';
+import { demoPhoto } from '../devices/idcard/simulator.ts';
 import type { FaceCheckRequest, FaceCheckResult, FaceEngine } from '../face/face-check.ts';
+import { decodeIdCardPhoto, type IdCardPhotoDecoder } from '../face/id-card-photo.ts';
 import { Journal } from '../journal/journal.ts';
 import type { FlowContext } from './flow.ts';
 import type { Peripherals } from './peripherals.ts';
-import { type FaceCheckDeps, QualificationAuthFlow } from './qualification-auth.ts';
+import { CARD_PHOTO_UNREADABLE, type FaceCheckDeps, QualificationAuthFlow } from './qualification-auth.ts';
 import type { FlowServices } from './services.ts';
 
 /**
@@ -156,10 +159,14 @@ const scriptedEngine: FaceEngine = {
  * The face check seam: a camera whose preview frames and closing are observable, and a `run` that reports
  * progress and decides as scripted (or waits until aborted).
  */
-function scriptedFace(script: Script[], options: { cameraState?: DeviceState; liveness?: boolean } = {}) {
+function scriptedFace(
+  script: Script[],
+  options: { cameraState?: DeviceState; liveness?: boolean; decoder?: IdCardPhotoDecoder } = {},
+) {
   let cameraState: DeviceState = options.cameraState ?? 'online';
   const streams: { closed: boolean; emit(jpeg: Uint8Array): void }[] = [];
-  const seen: { referenceBytes: number; signal: AbortSignal }[] = [];
+  /** What the engine was given: the reference itself (overwritten after the check) and a copy taken then. */
+  const seen: { referenceBytes: number; reference: Uint8Array; copy: Uint8Array; signal: AbortSignal }[] = [];
   const deps: FaceCheckDeps = {
     engine: scriptedEngine,
     camera: {
@@ -197,10 +204,16 @@ function scriptedFace(script: Script[], options: { cameraState?: DeviceState; li
       },
     },
     liveness: options.liveness ? { method: 'binocular', check: async () => 'live' } : null,
-    config: FaceCheckConfig.parse({ maxAttempts: 3, timeoutMs: 15_000 }),
+    config: FaceCheckConfig.parse({
+      maxAttempts: 3,
+      timeoutMs: 15_000,
+      idCardPhotoDecoder: options.decoder ?? null,
+    }),
     async run(request: FaceCheckRequest): Promise<FaceCheckResult> {
       seen.push({
         referenceBytes: request.referenceJpeg.filter((b) => b !== 0).length,
+        reference: request.referenceJpeg,
+        copy: Uint8Array.from(request.referenceJpeg),
         signal: request.signal,
       });
       const next = script.shift() ?? 'hang';
@@ -233,12 +246,16 @@ function scriptedFace(script: Script[], options: { cameraState?: DeviceState; li
   };
 }
 
-function setup(server = scriptedServer(), face: ReturnType<typeof scriptedFace> | null = scriptedFace([])) {
+function setup(
+  server = scriptedServer(),
+  face: ReturnType<typeof scriptedFace> | null = scriptedFace([]),
+  idCardPhoto?: Uint8Array,
+) {
   const views: FlowView[] = [];
   const frames: { step: string; bytes: number }[] = [];
   let flow: QualificationAuthFlow | null = null;
   const ctx: FlowContext = {
-    citizen: { personId: PERSON, identity },
+    citizen: idCardPhoto ? { personId: PERSON, identity, idCardPhoto } : { personId: PERSON, identity },
     // The flow prints nothing and pays nothing: no peripherals are reached.
     peripherals: {} as Peripherals,
     journal: new Journal(join(dir, `journal-${Math.random()}`)),
@@ -251,8 +268,8 @@ function setup(server = scriptedServer(), face: ReturnType<typeof scriptedFace> 
     frames.push({ step: flow?.view().step.type ?? '', bytes: jpeg.length });
   });
   const step = () => flow.view().step;
-  const stepIs = async <T extends FlowStep['type']>(type: T) => {
-    await vi.waitFor(() => expect(step().type).toBe(type), { timeout: 2000 });
+  const stepIs = async <T extends FlowStep['type']>(type: T, timeout = 2000) => {
+    await vi.waitFor(() => expect(step().type).toBe(type), { timeout });
     return step() as Extract<FlowStep, { type: T }>;
   };
   return { flow, views, frames, step, stepIs, server, face };
@@ -292,6 +309,86 @@ describe('qualification authentication flow', () => {
     const { flow, stepIs } = setup(scriptedServer({ referencePhoto: false }));
     await flow.start();
     expect(await stepIs('staffSignIn')).toMatchObject({ reason: 'noReferencePhoto', failed: false });
+  });
+
+  describe('with the ID card photo as the reference (a WLT decoder configured)', () => {
+    /** The test decoder (device-agent/src/face/testing/wlt-decoder.mjs), a real child process. */
+    const script = fileURLToPath(new URL('../face/testing/wlt-decoder.mjs', import.meta.url));
+    const decoder = (mode: 'ok' | 'fail'): IdCardPhotoDecoder => ({
+      command: process.execPath,
+      args: [script, mode],
+      timeoutMs: 10_000,
+    });
+
+    it('decodes the card photo after consent when the registry has none, and checks against it', async () => {
+      const card = demoPhoto('王秀英的身份证');
+      const face = scriptedFace([{ decision: 'match' }], { decoder: decoder('ok') });
+      const { flow, stepIs, server, views } = setup(scriptedServer({ referencePhoto: false }), face, card);
+      await flow.start();
+      await stepIs('faceConsent');
+      await flow.answer('agree');
+      const result = await stepIs('result', 10_000);
+      expect(result.items[0]).toMatchObject({ item: 'authentication', status: 'done' });
+
+      // The engine was given exactly what the decoder wrote for this card; the registry was never asked.
+      const expected = await decodeIdCardPhoto(decoder('ok'), card);
+      expect(face.seen).toHaveLength(1);
+      expect(face.seen[0]?.copy).toEqual(expected);
+      expect(server.calls.photos).toEqual([]);
+      expect(server.calls.consents).toEqual([{ granted: true, version: 'face-2026-11' }]);
+      // The outcome is the same as with a registry photo: nothing says where the reference came from.
+      expect(server.calls.outcomes).toHaveLength(1);
+      const sent = server.calls.outcomes[0]?.outcome;
+      expect(sent).toMatchObject({ personId: PERSON, decision: 'match', distance: 0.31 });
+      expect(Object.keys(sent ?? {})).not.toContain('source');
+      // After the check the decoded photo is overwritten; the card's bytes belong to the session and stay.
+      expect(face.seen[0]?.reference.every((b) => b === 0)).toBe(true);
+      expect(card).toEqual(demoPhoto('王秀英的身份证'));
+      expect(face.streams.every((s) => s.closed)).toBe(true);
+      // Decoded bytes never reach a view.
+      expect(JSON.stringify(views)).not.toContain(Buffer.from(expected).toString('base64').slice(0, 40));
+    });
+
+    it('says so plainly and goes to staff when the decoder fails', async () => {
+      const face = scriptedFace([{ decision: 'match' }], { decoder: decoder('fail') });
+      const { flow, stepIs, server } = setup(scriptedServer({ referencePhoto: false }), face, demoPhoto('x'));
+      await flow.start();
+      await stepIs('faceConsent');
+      await flow.answer('agree');
+      expect(await stepIs('staffSignIn', 10_000)).toEqual({
+        type: 'staffSignIn',
+        reason: 'noReferencePhoto',
+        failed: false,
+      });
+      expect(flow.view().error).toEqual({ code: 'DEVICE_ERROR', message: CARD_PHOTO_UNREADABLE });
+      expect(flow.view().canGoBack).toBe(false);
+      await expect(flow.retry()).rejects.toThrow(/nothing to retry/);
+      // No check ran, the camera stayed off, and no outcome was sent.
+      expect(face.seen).toEqual([]);
+      expect(face.streams).toEqual([]);
+      expect(server.calls.outcomes).toEqual([]);
+      // Staff can still confirm the person.
+      await flow.staffSignIn({ staffNumber: '100001', password: 'right-password', otp: '123456' });
+      expect(await stepIs('staffConfirm')).toMatchObject({ reason: 'noReferencePhoto' });
+    });
+
+    it('goes straight to staff when the card gave no photo, and prefers the registry photo when there is one', async () => {
+      const noCard = setup(
+        scriptedServer({ referencePhoto: false }),
+        scriptedFace([], { decoder: decoder('ok') }),
+      );
+      await noCard.flow.start();
+      expect(await noCard.stepIs('staffSignIn')).toMatchObject({ reason: 'noReferencePhoto' });
+
+      const face = scriptedFace([{ decision: 'match' }], { decoder: decoder('fail') });
+      const registry = setup(scriptedServer(), face, demoPhoto('x'));
+      await registry.flow.start();
+      await registry.stepIs('faceConsent');
+      await registry.flow.answer('agree');
+      await registry.stepIs('result');
+      expect(registry.server.calls.photos).toHaveLength(1);
+      expect(face.seen[0]?.copy).toEqual(new Uint8Array(2048).fill(0xab));
+    });
   });
 
   it('asks for consent, follows the engine on the capture screen, signs a match and says when the next is due', async () => {

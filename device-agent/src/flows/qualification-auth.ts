@@ -10,6 +10,7 @@ import {
 } from '@sik/contract';
 import type { Camera, CameraStream, LivenessSensor } from '../devices/camera/camera.ts';
 import type { FaceCheckRequest, FaceCheckResult, FaceEngine } from '../face/face-check.ts';
+import { decodeIdCardPhoto, IdCardPhotoError } from '../face/id-card-photo.ts';
 import { createLogger } from '../log.ts';
 import { Flow, type FlowContext, FlowError } from './flow.ts';
 import type { FaceConsent, FlowServices, StaffSignedIn } from './services.ts';
@@ -19,7 +20,8 @@ const log = createLogger('qualification-auth');
 /**
  * The face check parts the flow drives, as one seam: the engine and runFaceCheck (device-agent/src/face), the
  * camera and its liveness module (device-agent/src/devices/camera). The agent passes the real ones; a test may
- * pass a scripted `run` to reach the error paths.
+ * pass a scripted `run` to reach the error paths. `config.idCardPhotoDecoder`, when set, lets the ID card's
+ * photo stand in for a missing registry photo.
  */
 export interface FaceCheckDeps {
   engine: FaceEngine;
@@ -33,6 +35,10 @@ type ConsentStep = Extract<FlowStep, { type: 'faceConsent' }>;
 type CaptureStep = Extract<FlowStep, { type: 'faceCapture' }>;
 type FailedStep = Extract<FlowStep, { type: 'faceFailed' }>;
 type SignInStep = Extract<FlowStep, { type: 'staffSignIn' }>;
+
+/** Shown when the card photo was to be the reference and could not be decoded. */
+export const CARD_PHOTO_UNREADABLE =
+  '照片库中没有您的照片，身份证上的照片也无法读取，不能进行人脸核验。请由工作人员协助认证。';
 
 /** 2027-03-31 -> 2027年3月31日 */
 export const dateWords = (isoDate: string): string => {
@@ -54,8 +60,11 @@ export function authenticationMessage(record: AuthenticationRecord): string {
 /**
  * Benefit qualification authentication (待遇领取资格认证): a pensioner agrees to the face check on a screen of its
  * own, looks at the camera, and the kiosk signs the outcome for the server. Whoever cannot or will not use the
- * camera is confirmed by a bank staff member instead. The reference photo and the camera's frames stay in this
- * process's memory: the photo is overwritten when the check ends, preview frames only pass through to the screen.
+ * camera is confirmed by a bank staff member instead. The reference photo comes from the server's photo registry,
+ * or, when the registry has none and a WLT decoder is configured, from the photo on the ID card just read
+ * (decoded after consent, like the registry photo is fetched after consent). The reference photo and the
+ * camera's frames stay in this process's memory: the photo is overwritten when the check ends, preview frames
+ * only pass through to the screen.
  */
 export class QualificationAuthFlow extends Flow {
   private consentStep: ConsentStep | null = null;
@@ -68,6 +77,8 @@ export class QualificationAuthFlow extends Flow {
   private held: Held | null = null;
   private staff: StaffSignedIn | null = null;
   private readonly assistedKey = randomUUID();
+  /** Where the reference photo comes from, known once the server has said whether its registry has one. */
+  private referenceSource: 'registry' | 'idCard' = 'registry';
 
   constructor(
     ctx: FlowContext,
@@ -109,10 +120,11 @@ export class QualificationAuthFlow extends Flow {
       this.show({ type: 'faceFailed', reason: 'mismatch', attemptsLeft: 0, lockedUntil: status.lockedUntil });
       return;
     }
-    if (!status.referencePhoto) {
+    if (!status.referencePhoto && !this.cardPhotoDecodable()) {
       this.show({ type: 'staffSignIn', reason: 'noReferencePhoto', failed: false });
       return;
     }
+    this.referenceSource = status.referencePhoto ? 'registry' : 'idCard';
     if (!this.face) {
       this.show({ type: 'staffSignIn', reason: 'cannotUseCamera', failed: false });
       return;
@@ -229,17 +241,33 @@ export class QualificationAuthFlow extends Flow {
     this.held = held;
     let result: FaceCheckResult | null = null;
     try {
-      const photo = await this.services.referencePhoto(this.ctx.citizen.personId, consent.consentId);
-      if (signal.aborted) {
-        if (photo.ok) photo.data.jpeg.fill(0);
-        return;
+      if (this.referenceSource === 'idCard') {
+        const decoded = await this.decodeCardPhoto(face, signal);
+        if (signal.aborted || this.disposed) {
+          decoded?.fill(0);
+          return;
+        }
+        if (!decoded) {
+          // No photo to compare with: only staff can confirm the person now.
+          this.forgetHistory();
+          this.restore({ type: 'staffSignIn', reason: 'noReferencePhoto', failed: false });
+          this.fail('DEVICE_ERROR', CARD_PHOTO_UNREADABLE, null);
+          return;
+        }
+        held.reference = decoded;
+      } else {
+        const photo = await this.services.referencePhoto(this.ctx.citizen.personId, consent.consentId);
+        if (signal.aborted) {
+          if (photo.ok) photo.data.jpeg.fill(0);
+          return;
+        }
+        if (!photo.ok) {
+          this.backToConsent();
+          this.fail(photo.code, photo.message, () => this.runCheck());
+          return;
+        }
+        held.reference = photo.data.jpeg;
       }
-      if (!photo.ok) {
-        this.backToConsent();
-        this.fail(photo.code, photo.message, () => this.runCheck());
-        return;
-      }
-      held.reference = photo.data.jpeg;
       try {
         await face.engine.load();
       } catch (error) {
@@ -289,6 +317,32 @@ export class QualificationAuthFlow extends Flow {
       modelVersion: result.modelVersion,
       decidedAt: this.now().toISOString(),
     });
+  }
+
+  /** Whether the ID card's photo can be the reference: a decoder is configured and the card gave a photo. */
+  private cardPhotoDecodable(): boolean {
+    return Boolean(this.face?.config.idCardPhotoDecoder && this.ctx.citizen.idCardPhoto?.length);
+  }
+
+  /** The ID card's photo decoded to a JPEG (overwritten by the caller after the check); null when it failed. */
+  private async decodeCardPhoto(face: FaceCheckDeps, signal: AbortSignal): Promise<Uint8Array | null> {
+    const decoder = face.config.idCardPhotoDecoder;
+    const wlt = this.ctx.citizen.idCardPhoto;
+    if (!decoder || !wlt) return null;
+    try {
+      return await decodeIdCardPhoto(decoder, wlt, { signal });
+    } catch (error) {
+      // The message names the decoder and what it did; it never holds the photo's bytes.
+      if (!signal.aborted)
+        log.warn(
+          {
+            reason: error instanceof IdCardPhotoError ? error.reason : 'unexpected',
+            err: (error as Error).message,
+          },
+          'ID card photo not decoded',
+        );
+      return null;
+    }
   }
 
   /** The camera is on: the capture screen follows the engine's instructions and shows the preview frames. */

@@ -1,5 +1,6 @@
 import type { CameraFrame, IdCardIdentity, IdentityLookupResponse, KioskState, Result } from '@sik/contract';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { demoPhoto } from '../devices/idcard/simulator.ts';
 import { Flow, type FlowContext } from '../flows/flow.ts';
 import { KioskSession } from './kiosk-session.ts';
 
@@ -195,7 +196,71 @@ describe('KioskSession', () => {
     emit(new Uint8Array([4]));
     expect(frames).toHaveLength(1);
   });
+
+  it("lends the card's photo to the flow for the visit, never publishes it, and zeroes it when the visit ends", async () => {
+    const photo = demoPhoto('card in the reader');
+    const original = Uint8Array.from(photo);
+    let lent: Uint8Array | undefined;
+    let zeroWhenFlowEnded: boolean | null = null;
+    const states: KioskState[] = [];
+    const session = new KioskSession({
+      kioskId: 'KIOSK-T',
+      services: [{ id: 'qualificationAuth', available: true }],
+      timing: { idleTimeoutSec: 60, warningSec: 20, greetingSec: 3 },
+      initialDevices: {
+        idcard: { device: 'online', media: 'notPresent', detail: null },
+        pinpad: { device: 'online', media: 'unknown', detail: null },
+        receiptPrinter: { device: 'online', media: 'ok', detail: null },
+        a4Printer: { device: 'online', media: 'ok', detail: null },
+        camera: { device: 'online', media: 'unknown', detail: null },
+      },
+      lookup: async () => found,
+      createFlow: (_request, citizen, changed) => {
+        lent = citizen.idCardPhoto;
+        const flow = new CaptureFlow({
+          citizen,
+          peripherals: {} as FlowContext['peripherals'],
+          journal: {} as FlowContext['journal'],
+          changed,
+          activity: () => undefined,
+        });
+        flow.onDispose = () => {
+          zeroWhenFlowEnded = citizen.idCardPhoto?.every((b) => b === 0) ?? null;
+        };
+        return flow;
+      },
+    });
+    session.onState((state) => states.push(state));
+    session.handleReaderEvent({ type: 'cardRead', identity, photo });
+    await vi.waitFor(() => expect(session.state().phase).toBe('greeting'));
+    session.continueToHome();
+    session.openService('qualificationAuth');
+    await vi.waitFor(() => expect(session.state().flow?.step.type).toBe('faceConsent'));
+
+    // The flow holds the card's own bytes (no copy to forget), unchanged while the visit lasts.
+    expect(lent).toBe(photo);
+    expect(lent).toEqual(original);
+    // Nothing published holds bytes, or any trace of the photo.
+    const published = [...states, session.state()];
+    expect(published.some(holdsBytes)).toBe(false);
+    const text = JSON.stringify(published);
+    expect(text).not.toContain('SIK DEMO PHOTO');
+    expect(text).not.toContain(Buffer.from(original.subarray(100, 160)).toString('base64'));
+
+    session.end();
+    // The flow is stopped (its decoder killed) while the bytes still exist, then they are overwritten.
+    expect(zeroWhenFlowEnded).toBe(false);
+    expect(photo.every((b) => b === 0)).toBe(true);
+    expect(session.state()).toMatchObject({ phase: 'attract', session: null, flow: null });
+  });
 });
+
+/** Whether a value holds binary data anywhere inside it. */
+function holdsBytes(value: unknown): boolean {
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return true;
+  if (value === null || typeof value !== 'object') return false;
+  return Object.values(value).some(holdsBytes);
+}
 
 /** A flow that only switches between a consent screen and the capture screen. */
 class CaptureFlow extends Flow {
@@ -229,8 +294,10 @@ class CaptureFlow extends Flow {
     );
   }
   protected async onAnswer(): Promise<void> {}
+  onDispose: () => void = () => undefined;
   override dispose(): void {
     this.disposedNow = true;
+    this.onDispose();
     super.dispose();
   }
 }

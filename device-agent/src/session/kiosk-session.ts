@@ -64,6 +64,7 @@ interface Citizen {
   /** Set once the server has matched the card to a person. */
   personId: string | null;
   identity: IdCardIdentity;
+  /** The card's photo (WLT): lent to the flows, never published, overwritten with zeros when the visit ends. */
   photo: Uint8Array;
   view: SessionView;
 }
@@ -242,7 +243,9 @@ export class KioskSession {
     if (!this.options.createFlow) throw new SessionError('SERVICE_UNAVAILABLE', 'no flows on this kiosk');
     const flow = this.options.createFlow(
       request,
-      { personId: citizen.personId, identity: citizen.identity },
+      // The card's photo is lent for the visit (the face check may decode it as its reference); wipe() below
+      // overwrites these same bytes when the visit ends.
+      { personId: citizen.personId, identity: citizen.identity, idCardPhoto: citizen.photo },
       () => {
         if (this.flow === flow) this.publish();
       },

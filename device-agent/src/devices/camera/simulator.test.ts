@@ -96,6 +96,34 @@ describe('camera simulator', () => {
     expect(simulator.scene).toBe('dark');
   });
 
+  it("shows nobody at once when the card holder changes, while the next person's scene renders", async () => {
+    const cards = testCardScenes({ seconds: 1 });
+    let release: () => void = () => undefined;
+    const simulator = new CameraSimulator({
+      // The second card holder's scene takes until the test releases it, as a slow render would.
+      sceneSource: async (scene, cast) => {
+        if (cast.cardHolder === 'face-b') await new Promise<void>((resolve) => (release = resolve));
+        return cards(scene, cast);
+      },
+      initialScene: 'cardHolder',
+      initialCast: { cardHolder: 'face-a' },
+      livenessDelayMs: 20,
+      logger: quietLogger(),
+    });
+    const address = await simulator.start({ host: '127.0.0.1', port: 0 });
+    cleanups.push(() => simulator.stop());
+    const liveness = createHttpLivenessSensor(address.livenessUrl);
+    expect(await liveness.check()).toBe('live');
+    const switching = simulator.setScene('cardHolder', { cardHolder: 'face-b' });
+    // The previous holder has stepped away: nobody in front of the camera until face-b's scene is ready.
+    expect(simulator.scene).toBe('noFace');
+    expect(await liveness.check()).toBe('noFace');
+    release();
+    await switching;
+    expect(simulator.scene).toBe('cardHolder');
+    expect(await liveness.check()).toBe('live');
+  });
+
   it('control channel over HTTP: setScene, state, a scene that does not exist', async () => {
     const { simulator } = await startSimulator();
     const server = await startCameraControlServer(inProcessControl(simulator), {

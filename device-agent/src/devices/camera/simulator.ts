@@ -60,6 +60,8 @@ export class CameraSimulator {
   private currentScene: CameraScene;
   private cast: { cardHolder: string | null };
   private clip: SceneClip | null = null;
+  /** The empty scene, kept to show while another scene renders after the card holder changed. */
+  private nobody: SceneClip | null = null;
   private clipStartedAt = 0;
   private generation = 0;
   private readonly cache = new Map<string, Promise<SceneClip>>();
@@ -96,6 +98,7 @@ export class CameraSimulator {
   /** Renders the initial scene, then listens. */
   async start(listen: { host: string; port: number }): Promise<CameraSimulatorAddress> {
     const unplugged = this.currentScene === 'unplugged';
+    this.nobody = await this.render('noFace', this.cast);
     await this.setScene(this.currentScene, this.cast);
     const server = createServer((request, response) => this.handle(request, response));
     server.on('connection', (socket) => {
@@ -158,7 +161,20 @@ export class CameraSimulator {
       await this.unplug();
       return;
     }
+    if (
+      cast.cardHolder !== this.cast.cardHolder &&
+      this.nobody &&
+      this.clip &&
+      this.currentScene !== 'noFace'
+    ) {
+      // The last person stepped away: nobody stands in front of the camera while the next scene is made ready
+      // (rendering takes a second or two), so a face check never sees the previous person for the next one.
+      this.clip = this.nobody;
+      this.clipStartedAt = Date.now();
+      this.currentScene = 'noFace';
+    }
     const clip = await this.render(scene, cast);
+    if (scene === 'noFace') this.nobody = clip;
     if (generation !== this.generation) return; // a later setScene won
     if (clip.frames.length === 0) throw new Error(`scene ${scene}: the clip has no frames`);
     if (this.listenOn) await this.listen(this.listenOn); // plugged back in

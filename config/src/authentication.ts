@@ -6,6 +6,11 @@ export const AuthenticationConfig = z.object({
   validityMonths: z.number().int().min(1).max(24).default(12),
   /** The due list shows pensioners whose validity ends within this many days (the contract caps it at 90). */
   dueSoonDays: z.number().int().min(1).max(90).default(30),
+  /**
+   * The largest face-descriptor distance threshold the bureau accepts from a kiosk: a match decided with a looser
+   * threshold (a misconfigured or tampered kiosk) is refused. Kiosks default to 0.5.
+   */
+  maxThreshold: z.number().min(0.1).max(1).default(0.55),
   /** A consent is good for one check: a reference photo and an outcome within this many minutes of it. */
   consentMinutes: z.number().int().min(1).max(60).default(10),
   /** Face-check lockout per person: this many mismatches (or liveness failures) within the window lock it. */

@@ -391,6 +391,9 @@ describeEachDatabase(
         expect(notLive.json.code).toBe('INVALID_INPUT');
         const far = await sendOutcome(outcomeOf(personId, consentId, { distance: 0.7 }));
         expect(far.json.code).toBe('INVALID_INPUT');
+        // A kiosk that loosened its threshold past the bureau's maximum cannot record a match with it.
+        const loose = await sendOutcome(outcomeOf(personId, consentId, { distance: 0.58, threshold: 0.6 }));
+        expect(loose.json).toMatchObject({ code: 'INVALID_INPUT', field: 'outcome.threshold' });
         clock += (config.consentMinutes + 10) * MINUTE;
         expect((await sendOutcome(outcomeOf(personId, consentId))).json.code).toBe('NOT_ELIGIBLE');
       });

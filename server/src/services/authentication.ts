@@ -17,6 +17,7 @@ export interface AuthenticationRules {
   validityMonths: number;
   dueSoonDays: number;
   consentMinutes: number;
+  maxThreshold: number;
   lockout: { maxMismatches: number; windowMinutes: number; lockMinutes: number };
   staffSessionMinutes: number;
   staffThrottle: { maxFailures: number; windowMinutes: number };

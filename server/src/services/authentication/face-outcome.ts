@@ -117,6 +117,16 @@ export async function recordFaceOutcome(
       new InvalidInputError('outcome: a match needs a live face within the threshold', 'outcome'),
     );
   }
+  const maxThreshold = deps.config.authentication.maxThreshold;
+  if (isMatch && outcome.threshold > maxThreshold) {
+    return refuse(
+      'INVALID_INPUT',
+      new InvalidInputError(
+        `outcome.threshold: a match must be decided with a threshold of at most ${maxThreshold}`,
+        'outcome.threshold',
+      ),
+    );
+  }
   const notEligible = notPensioner(await pensionAuthState(deps.db, outcome.personId));
   if (notEligible) return refuse('NOT_ELIGIBLE', notEligible);
 

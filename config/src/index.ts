@@ -4,11 +4,14 @@ import { z } from 'zod';
 import { AuthenticationConfig } from './authentication.ts';
 import { BundlesConfig, defaultBundles } from './bundles.ts';
 import { CameraDeviceConfig } from './camera.ts';
+import { CardsConfig } from './cards.ts';
 import { FaceCheckConfig } from './face.ts';
 
 export * from './authentication.ts';
 export * from './bundles.ts';
 export * from './camera.ts';
+export * from './card-printer.ts';
+export * from './cards.ts';
 export * from './face.ts';
 
 /**
@@ -201,6 +204,8 @@ export const ServerConfig = z.object({
     }),
   /** Benefit qualification authentication (待遇领取资格认证). */
   authentication: AuthenticationConfig.default(AuthenticationConfig.parse({})),
+  /** Social security cards: numbering, validity, the card-management service (simulated by default). */
+  cards: CardsConfig.default(CardsConfig.parse({})),
   /** Urban-rural residents' basic pension (城乡居民基本养老保险), configurable by region. */
   residentPension: z
     .object({

@@ -1,5 +1,6 @@
 import { AuthenticationRoutes } from './api/authentication.ts';
 import { BundleRoutes } from './api/bundles.ts';
+import { CardRoutes } from './api/cards.ts';
 import { CoreRoutes } from './api/core.ts';
 import { DocumentRoutes } from './api/documents.ts';
 import { EnrollmentRoutes } from './api/enrollment.ts';
@@ -13,6 +14,7 @@ import { RecordsRoutes } from './api/records.ts';
  */
 export * from './api/authentication.ts';
 export * from './api/bundles.ts';
+export * from './api/cards.ts';
 export * from './api/core.ts';
 export * from './api/documents.ts';
 export * from './api/enrollment.ts';
@@ -29,4 +31,5 @@ export const Routes = {
   ...PaymentRoutes,
   ...BundleRoutes,
   ...AuthenticationRoutes,
+  ...CardRoutes,
 } as const;

@@ -7,6 +7,7 @@ import { keepRawBody, requestContext } from './http/request-context.ts';
 import type { Logger } from './log.ts';
 import { authenticationRoutes } from './routes/authentication.ts';
 import { bundleRoutes } from './routes/bundles.ts';
+import { cardRoutes } from './routes/cards.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { enrollmentRoutes } from './routes/enrollment.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -30,6 +31,7 @@ export interface AppDeps {
     | 'residentPension'
     | 'bundles'
     | 'authentication'
+    | 'cards'
   >;
   log: Logger;
   /** Clock for signature timestamps; tests move it. */
@@ -64,6 +66,7 @@ export function createApp(deps: AppDeps): express.Express {
   paymentRoutes(modules);
   bundleRoutes(modules);
   authenticationRoutes(modules);
+  cardRoutes(modules);
 
   app.use(router);
   app.use(notFound);

@@ -40,7 +40,8 @@ describeEachDatabase(
       // On PostgreSQL a second pool is a second server; PGlite has one handle, so both calls share it.
       const other = kind === 'postgres' ? await get().reopen() : db;
       const [a, b] = await Promise.all([migrate(db), migrate(other)]);
-      expect([...a.applied, ...b.applied]).toEqual(
+      // Each migration is its own transaction: the two servers may share the work, but each applies once.
+      expect([...a.applied, ...b.applied].sort()).toEqual(
         loadMigrations().map((m) => `${String(m.version).padStart(3, '0')}_${m.name}`),
       );
       expect(await tables(db)).toEqual(expect.arrayContaining(TABLES));

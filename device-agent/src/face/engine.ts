@@ -129,16 +129,21 @@ export function createFaceEngine(options: FaceEngineOptions = {}): FaceEngine {
     },
     load() {
       if (!loading) {
-        worker = start();
-        loading = call<{ modelVersion: string }>({ type: 'load', options }).then(
+        const w = start();
+        worker = w;
+        const attempt: Promise<void> = call<{ modelVersion: string }>({ type: 'load', options }).then(
           (r) => {
             modelVersion = r.modelVersion;
           },
-          (error: unknown) => {
-            loading = null;
+          async (error: unknown) => {
+            // A worker whose models did not load is ended, so a retry starts one fresh worker, not a second.
+            if (loading === attempt) loading = null;
+            if (worker === w) worker = null;
+            await w.terminate().catch(() => undefined);
             throw error;
           },
         );
+        loading = attempt;
       }
       return loading;
     },

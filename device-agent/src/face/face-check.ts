@@ -182,6 +182,9 @@ export async function runFaceCheck(request: FaceCheckRequest): Promise<FaceCheck
   } finally {
     clearInterval(ticker);
     clearTimeout(timeout);
+    // Stops a liveness module request still under way (after a mismatch or a still image), so it cannot
+    // overlap the next try.
+    timer.abort(new Error('face check ended'));
     await engine.clearReference().catch(() => undefined);
   }
 }

@@ -142,7 +142,7 @@ function scriptedServer(status: Partial<AuthenticationStatus> = {}) {
   };
 }
 
-type Script = { decision: FaceDecision } | 'hang';
+type Script = { decision: FaceDecision } | 'hang' | 'crash';
 
 /** The scripted run does the engine's work itself; only load and the model version are reached. */
 const scriptedEngine: FaceEngine = {
@@ -220,6 +220,7 @@ function scriptedFace(
       request.onProgress({ instruction: 'lookAtCamera', hint: 'noFace', secondsLeft: 14.2 });
       streams.at(-1)?.emit(new Uint8Array([0xff, 0xd8, 0xff, 0xd9]));
       request.onProgress({ instruction: 'turnLeft', hint: null, secondsLeft: 12 });
+      if (next === 'crash') throw new Error('face engine worker exited (1)');
       if (next === 'hang')
         return new Promise((_resolve, reject) =>
           request.signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
@@ -485,6 +486,18 @@ describe('qualification authentication flow', () => {
     expect(new Set(server.calls.outcomes.map((o) => o.key)).size).toBe(2);
     expect(flow.view().canGoBack).toBe(false);
     await expect(flow.answer('retry')).rejects.toThrow();
+  });
+
+  it('returns to consent with a retry when the engine fails mid-check, instead of leaving the camera screen up', async () => {
+    const { flow, stepIs, face } = setup(scriptedServer(), scriptedFace(['crash', { decision: 'match' }]));
+    await flow.start();
+    await stepIs('faceConsent');
+    await flow.answer('agree');
+    await vi.waitFor(() => expect(flow.view().error?.code).toBe('DEVICE_ERROR'));
+    expect(flow.view().step.type).toBe('faceConsent');
+    expect(face?.streams.at(-1)?.closed).toBe(true);
+    await flow.retry();
+    await stepIs('result');
   });
 
   it('goes back from a failure to the consent screen', async () => {

@@ -240,6 +240,7 @@ export class QualificationAuthFlow extends Flow {
     const held: Held = { stream: null, reference: null };
     this.held = held;
     let result: FaceCheckResult | null = null;
+    let failure: Error | null = null;
     try {
       if (this.referenceSource === 'idCard') {
         const decoded = await this.decodeCardPhoto(face, signal);
@@ -299,11 +300,21 @@ export class QualificationAuthFlow extends Flow {
         result = await this.capture(face, held.stream, held.reference, signal, method);
     } catch (error) {
       if (signal.aborted) return;
-      throw error;
+      // The engine or the photo failed (a reference that is not a usable JPEG, a crashed worker): back to the
+      // consent screen with a retry, where declining leads to staff; never stuck on a camera screen.
+      log.error({ err: (error as Error).message }, 'face check failed');
+      failure = error as Error;
     } finally {
       if (this.check === check) this.check = null;
       if (this.held === held) this.held = null;
       release(held);
+    }
+    if (failure && !signal.aborted && !this.disposed) {
+      this.backToConsent();
+      this.fail('DEVICE_ERROR', '人脸核验暂时无法进行，请重试，或选择由工作人员协助认证', () =>
+        this.runCheck(),
+      );
+      return;
     }
     if (!result || signal.aborted || this.disposed) return;
     await this.sendOutcome({

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/db.ts';
+import { chinaClock } from '../../documents/content.ts';
 import { NotEligibleError } from '../../errors.ts';
 import { countLockoutFailures, latestLockoutEnd } from '../../repositories/authentication.ts';
 import type { AuthenticationRules } from '../authentication.ts';
@@ -35,6 +36,6 @@ export async function lockStateOf(
 
 export const lockedRefused = (until: Date) =>
   new NotEligibleError(
-    `人脸识别比对失败次数过多，已暂停至${until.toISOString()}，请由工作人员协助认证`,
+    `人脸识别比对失败次数过多，已暂停至${chinaClock(until).text}（北京时间），请由工作人员协助认证`,
     'lockedUntil',
   );

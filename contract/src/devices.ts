@@ -32,6 +32,10 @@ export const DevicesStatus = z.object({
   a4Printer: PeripheralStatus,
   /** The face check camera (media 'unknown'). */
   camera: PeripheralStatus,
+  /** The card printer; media is its blank-card feeder (ok / low / out). */
+  cardPrinter: PeripheralStatus,
+  /** The contact chip encoder at the printer's chip station (media 'unknown'). */
+  chipEncoder: PeripheralStatus,
 });
 export type DevicesStatus = z.infer<typeof DevicesStatus>;
 
@@ -47,3 +51,20 @@ export const IdCardFault = z.enum([
   'readFailed',
 ]);
 export type IdCardFault = z.infer<typeof IdCardFault>;
+
+/** Faults the card printer simulator can be told to produce (PROTOCOLS.md section 4 status set). */
+export const CardPrinterFault = z.enum([
+  'none',
+  'feederEmpty',
+  'jam',
+  'jamOnce',
+  'ribbonOut',
+  'rejectBoxFull',
+  'coverOpen',
+  'cardNotTaken',
+]);
+export type CardPrinterFault = z.infer<typeof CardPrinterFault>;
+
+/** Faults the chip encoder simulator can be told to produce. */
+export const ChipEncoderFault = z.enum(['none', 'noCard', 'muteCard', 'writeError', 'readBackCorruption']);
+export type ChipEncoderFault = z.infer<typeof ChipEncoderFault>;

@@ -25,6 +25,8 @@ export const QuestionId = z.enum([
   'contributionYear',
   // qualification authentication: why staff confirm the person instead of the face check
   'assistReason',
+  // social security card: which matter (first / replacement / renewal / report of loss)
+  'cardMatter',
 ]);
 export type QuestionId = z.infer<typeof QuestionId>;
 
@@ -105,6 +107,30 @@ export const FaceHint = z.enum([
 ]);
 export type FaceHint = z.infer<typeof FaceHint>;
 
+/**
+ * The stages of making a card at the kiosk, in the order the citizen sees them on the progress screen.
+ * blank: a blank card is taken from the feeder; chip: the chip is written; check: the chip is read back and
+ * compared; print: the face is printed; pin: the citizen sets the PIN; take: the card comes out and is taken;
+ * activate: the card is enabled (after it is in the citizen's hand: a card nobody took is never active).
+ */
+export const CardStage = z.enum(['blank', 'chip', 'check', 'print', 'pin', 'take', 'activate']);
+export type CardStage = z.infer<typeof CardStage>;
+
+/** Why making the card stopped, so the screen can say what happens next. */
+export const CardStopReason = z.enum([
+  /** No blank cards left in this kiosk. */
+  'noStock',
+  /** The card printer or chip encoder cannot work (ribbon out, cover open, jam that needs an engineer). */
+  'deviceFault',
+  /** Every blank the kiosk may try for one visit failed. */
+  'attemptsExhausted',
+  /** The card was presented and not taken: it went into the kiosk's secure box. */
+  'notTaken',
+  /** The citizen cancelled PIN entry or did not type: the half-made card went to the secure box. */
+  'pinNotSet',
+]);
+export type CardStopReason = z.infer<typeof CardStopReason>;
+
 export const FlowStep = z.discriminatedUnion('type', [
   /** Waiting for the server or a device; `label` says what for. */
   z.object({
@@ -117,6 +143,7 @@ export const FlowStep = z.discriminatedUnion('type', [
       'paying',
       'printing',
       'preparingCamera',
+      'preparingCard',
     ]),
   }),
   z.object({
@@ -214,6 +241,46 @@ export const FlowStep = z.discriminatedUnion('type', [
     maskedIdNumber: z.string(),
     reason: AssistReason,
   }),
+  /** The card is being made: the stage now, the stages done, and a time estimate for the rest. */
+  z.object({
+    type: z.literal('cardProgress'),
+    stage: CardStage,
+    stagesDone: z.array(CardStage),
+    /** Seconds the rest is expected to take (device timings); 0 when unknown. */
+    secondsLeft: z.number().int().min(0),
+    /** Which blank this is for the visit (a failed card is rejected and made again). */
+    attempt: z.number().int().min(1),
+    maxAttempts: z.number().int().min(1),
+    /** Shown under the stage when a card failed and is being made again (words for the citizen). */
+    notice: z.string().nullable(),
+  }),
+  /**
+   * The citizen chooses the card's 6-digit PIN on the PIN pad: typed once ('new'), then again ('repeat').
+   * Only how many keys are down reaches the UI; `mismatch` after two entries that differ.
+   */
+  z.object({
+    type: z.literal('cardPin'),
+    phase: z.enum(['new', 'repeat']),
+    keysEntered: z.number().int().min(0),
+    pinLength: z.number().int(),
+    mismatch: z.boolean(),
+    secondsLeft: z.number().int().min(0),
+  }),
+  /** The card is in the slot: take it. */
+  z.object({
+    type: z.literal('cardTake'),
+    maskedCardNumber: z.string(),
+    secondsLeft: z.number().int().min(0),
+  }),
+  /** Making the card stopped: why, whether the application is kept (the counter or a later visit finishes it), whether staff were told. */
+  z.object({
+    type: z.literal('cardStopped'),
+    reason: CardStopReason,
+    applicationKept: z.boolean(),
+    staffAlerted: z.boolean(),
+    /** The application's reference to show staff, or null. */
+    reference: z.string().nullable(),
+  }),
 ]);
 export type FlowStep = z.infer<typeof FlowStep>;
 export type FlowStepType = FlowStep['type'];
@@ -225,6 +292,7 @@ export const FlowKind = z.enum([
   'contributionPayment',
   'bundle',
   'qualificationAuth',
+  'socialSecurityCard',
 ]);
 export type FlowKind = z.infer<typeof FlowKind>;
 

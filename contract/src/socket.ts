@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DevicesStatus, IdCardFault } from './devices.ts';
+import { CardPrinterFault, ChipEncoderFault, DevicesStatus, IdCardFault } from './devices.ts';
 import { BundleTile, FlowView, RecordsView } from './flows.ts';
 import { IdCardType } from './identity.ts';
 import type { Result } from './result.ts';
@@ -82,6 +82,17 @@ export const SimulatorView = z.object({
   citizens: z.array(SimulatorCitizen),
   /** Null when the camera is not simulated. */
   cameraScene: CameraScene.nullable(),
+  /** Null when the card printer is not simulated. */
+  cardPrinter: z
+    .object({
+      fault: CardPrinterFault,
+      chipFault: ChipEncoderFault,
+      feeder: z.number().int(),
+      rejectBox: z.number().int(),
+      /** A card waits in the output slot. */
+      cardInSlot: z.boolean(),
+    })
+    .nullable(),
 });
 export type SimulatorView = z.infer<typeof SimulatorView>;
 
@@ -145,6 +156,12 @@ export const Commands = {
   },
   /** What stands in front of the simulated camera. */
   'sim.cameraScene': { request: z.object({ scene: CameraScene }), response: z.object({}) },
+  /** A fault on the simulated card printer ('none' clears it). */
+  'sim.cardPrinterFault': { request: z.object({ fault: CardPrinterFault }), response: z.object({}) },
+  /** A fault on the simulated chip encoder ('none' clears it). */
+  'sim.chipFault': { request: z.object({ fault: ChipEncoderFault }), response: z.object({}) },
+  /** The citizen takes the card presented in the simulated printer's slot. */
+  'sim.takeCard': { request: z.object({}), response: z.object({ taken: z.boolean() }) },
   /** The demo staff member's current one-time code (simulated authenticator). */
   'sim.staffOtp': {
     request: z.object({}),

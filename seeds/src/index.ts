@@ -74,3 +74,4 @@ export function defaultSeedData(): SeedData {
 export function demoCardHolders(data: SeedData = defaultSeedData()): DemoCardHolder[] {
   return pickDemoCardHolders(data);
 }
+export { blankSerialRange, DEMO_BLANKS } from './cards.ts';

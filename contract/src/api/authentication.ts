@@ -168,7 +168,58 @@ export const DueListResponse = z.object({
   ),
 });
 
+// --- identity verification for other services (issue 4: the face check before a card application) ----------
+
+/**
+ * What a face check or a staff confirmation is for, when it is not a qualification authentication: it records
+ * an identity verification of the person at this kiosk, never an authentication, and never resumes a pension.
+ * The consent is given for one purpose (its own text and version); mismatches count toward the same lockout.
+ */
+export const IdentityCheckPurpose = z.enum(['cardIssuance']);
+export type IdentityCheckPurpose = z.infer<typeof IdentityCheckPurpose>;
+
+export const IdentityCheckStatusRequest = z.object({ personId, purpose: IdentityCheckPurpose });
+export const IdentityCheckStatus = z.object({
+  /** Set while the face check is locked for this person after repeated mismatches (whatever they were for). */
+  lockedUntil: IsoTimestamp.nullable(),
+  mismatchesLeft: z.number().int().min(0),
+  /** Whether the photo registry holds a reference photo for this person. */
+  referencePhoto: z.boolean(),
+  /** The consent text for this purpose, in the version the server records. */
+  consent: z.object({ version: z.string(), text: z.string() }),
+  /** A verification of this person at this kiosk for this purpose counts until then; null when there is none. */
+  verifiedUntil: IsoTimestamp.nullable(),
+});
+export type IdentityCheckStatus = z.infer<typeof IdentityCheckStatus>;
+
+export const IdentityConsentRequest = ConsentRequest.extend({ purpose: IdentityCheckPurpose });
+
+export const IdentityFaceOutcomeRequest = FaceOutcomeRequest.extend({ purpose: IdentityCheckPurpose });
+
+export const IdentityVerification = z.object({
+  verificationId: uuid,
+  purpose: IdentityCheckPurpose,
+  method: z.enum(['face', 'staff']),
+  verifiedAt: IsoTimestamp,
+  /** Staff confirmations are checked by the bureau afterwards. */
+  spotCheck: z.boolean(),
+});
+export type IdentityVerification = z.infer<typeof IdentityVerification>;
+
+export const IdentityFaceOutcomeResponse = z.object({
+  /** Set when the outcome was a match and the verification is recorded. */
+  verification: IdentityVerification.nullable(),
+  lockedUntil: IsoTimestamp.nullable(),
+  mismatchesLeft: z.number().int().min(0),
+});
+export type IdentityFaceOutcomeResponse = z.infer<typeof IdentityFaceOutcomeResponse>;
+
+export const IdentityAssistedRequest = AssistedAuthenticationRequest.extend({
+  purpose: IdentityCheckPurpose,
+});
+
 const A = `${API_PREFIX}/authentication`;
+const I = `${API_PREFIX}/identity-checks`;
 
 export const AuthenticationRoutes = {
   authenticationStatus: {
@@ -226,5 +277,46 @@ export const AuthenticationRoutes = {
     service: 'qualificationAuth',
     request: DueListRequest,
     response: DueListResponse,
+  },
+  // The face check for a card application: the card service's kiosks, the same consent, photo and lockout rules.
+  identityCheckStatus: {
+    method: 'post',
+    path: `${I}/status`,
+    signed: true,
+    service: 'socialSecurityCard',
+    request: IdentityCheckStatusRequest,
+    response: IdentityCheckStatus,
+  },
+  identityCheckConsent: {
+    method: 'post',
+    path: `${I}/consents`,
+    signed: true,
+    service: 'socialSecurityCard',
+    request: IdentityConsentRequest,
+    response: ConsentResponse,
+  },
+  identityCheckReferencePhoto: {
+    method: 'post',
+    path: `${I}/reference-photo`,
+    signed: true,
+    service: 'socialSecurityCard',
+    request: ReferencePhotoRequest,
+    response: ReferencePhotoResponse,
+  },
+  identityCheckFaceOutcome: {
+    method: 'post',
+    path: `${I}/face-outcomes`,
+    signed: true,
+    service: 'socialSecurityCard',
+    request: IdentityFaceOutcomeRequest,
+    response: IdentityFaceOutcomeResponse,
+  },
+  identityCheckAssisted: {
+    method: 'post',
+    path: `${I}/assisted`,
+    signed: true,
+    service: 'socialSecurityCard',
+    request: IdentityAssistedRequest,
+    response: IdentityVerification,
   },
 } as const satisfies RouteTable;

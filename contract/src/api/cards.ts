@@ -74,6 +74,10 @@ export const CardPersonalisation = z.object({
 });
 export type CardPersonalisation = z.infer<typeof CardPersonalisation>;
 
+/** The photo to print on the card being made (358x441 JPEG), only while it is being made at this kiosk. */
+export const CardPhotoRequest = z.object({ cardNumber: CardNumber, chipSerial: ChipSerial });
+export const CardPhotoResponse = z.object({ jpegBase64: z.string().min(1) });
+
 /** The chip's GET CHALLENGE answer; the server answers the EXTERNAL AUTHENTICATE cryptogram. */
 export const CardCryptogramRequest = z.object({
   cardNumber: CardNumber,
@@ -90,6 +94,37 @@ export const CardSpoilRequest = z.object({
   reason: z.enum(['printFailed', 'chipWriteFailed', 'readBackMismatch', 'notTaken', 'other']),
 });
 export const CardSpoilResponse = z.object({ spoiled: CardView, retry: CardView });
+
+/**
+ * A blank that left the feeder and went to the reject box before the server bound it to a card (the kiosk
+ * read its serial, then the personalisation never happened: a crash, a chip that did not answer). Idempotent.
+ */
+export const CardBlankSpoilRequest = z.object({
+  chipSerial: ChipSerial,
+  reason: z.enum(['chipUnreadable', 'recovered', 'other']),
+});
+export const CardBlankSpoilResponse = z.object({ chipSerial: ChipSerial, status: z.literal('spoiled') });
+
+/**
+ * Something at the kiosk needs a person (card issuance stopped after its retries, a card not taken, a card
+ * stuck in the printer): recorded for the branch's staff with references only, never personal data.
+ */
+export const KioskAlertKind = z.enum([
+  'cardIssuanceStopped',
+  'cardNotTaken',
+  'cardStuck',
+  'cardStockLow',
+  'deviceFault',
+]);
+export type KioskAlertKind = z.infer<typeof KioskAlertKind>;
+export const KioskAlertRequest = z.object({
+  kind: KioskAlertKind,
+  /** An application id, card number or chip serial the alert is about (no names, no ID numbers). */
+  reference: z.string().max(64).nullable(),
+  /** For staff, in words; never personal data. */
+  detail: z.string().max(300),
+});
+export const KioskAlertResponse = z.object({ alertId: z.string() });
 
 export const CardStockLoadRequest = z.object({
   staffToken,
@@ -172,6 +207,14 @@ export const CardRoutes = {
     request: CardPersonaliseRequest,
     response: CardPersonalisation,
   },
+  cardPhoto: {
+    method: 'post',
+    path: `${C}/photo`,
+    signed: true,
+    service: S,
+    request: CardPhotoRequest,
+    response: CardPhotoResponse,
+  },
   cardCryptogram: {
     method: 'post',
     path: `${C}/cryptograms`,
@@ -195,6 +238,22 @@ export const CardRoutes = {
     service: S,
     request: CardSpoilRequest,
     response: CardSpoilResponse,
+  },
+  cardBlankSpoil: {
+    method: 'post',
+    path: `${C}/blanks/spoil`,
+    signed: true,
+    service: S,
+    request: CardBlankSpoilRequest,
+    response: CardBlankSpoilResponse,
+  },
+  kioskAlert: {
+    method: 'post',
+    path: `${C}/alerts`,
+    signed: true,
+    service: S,
+    request: KioskAlertRequest,
+    response: KioskAlertResponse,
   },
   cardStockLoad: {
     method: 'post',

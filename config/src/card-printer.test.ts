@@ -2,12 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { CardPrinterDeviceConfig } from './card-printer.ts';
 
 describe('CardPrinterDeviceConfig', () => {
-  it('defaults the simulator to realistic timings and 20 blanks', () => {
+  it('defaults the simulator to realistic timings and the demo blanks (left to the agent)', () => {
     expect(CardPrinterDeviceConfig.parse({ driver: 'simulator' })).toEqual({
       driver: 'simulator',
       timing: 'realistic',
-      blanks: { count: 20, firstSerial: 1 },
     });
+    expect(
+      CardPrinterDeviceConfig.parse({
+        driver: 'simulator',
+        blanks: { firstSerial: '5AC0000000000101', count: 3 },
+      }),
+    ).toMatchObject({ blanks: { firstSerial: '5AC0000000000101', count: 3 } });
   });
 
   it('takes timings in ms, and a serial line with its default baud rate', () => {
@@ -25,5 +30,17 @@ describe('CardPrinterDeviceConfig', () => {
     expect(() => CardPrinterDeviceConfig.parse({ driver: 'simulator', timing: 'slow' })).toThrow();
     expect(() => CardPrinterDeviceConfig.parse({ driver: 'simulator', timing: { printMs: -1 } })).toThrow();
     expect(() => CardPrinterDeviceConfig.parse({ driver: 'serial', path: '' })).toThrow();
+    expect(() =>
+      CardPrinterDeviceConfig.parse({
+        driver: 'simulator',
+        blanks: { firstSerial: 'SSC0000000001', count: 3 },
+      }),
+    ).toThrow();
+    expect(() =>
+      CardPrinterDeviceConfig.parse({
+        driver: 'simulator',
+        blanks: { firstSerial: '5ac0000000000001', count: 3 },
+      }),
+    ).toThrow();
   });
 });

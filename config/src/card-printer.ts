@@ -18,13 +18,17 @@ export const CardPrinterDeviceConfig = z.discriminatedUnion('driver', [
   z.object({
     driver: z.literal('simulator'),
     timing: z.union([z.enum(['realistic', 'instant']), SimulatorTiming]).default('realistic'),
-    /** The blanks in the simulated feeder: serials SSC + firstSerial.. zero-padded to 10 digits. */
+    /**
+     * The blanks in the simulated feeder: `count` consecutive chip serials from `firstSerial` (upper-case hex, the
+     * contract's ChipSerial). Absent: the demo kiosk's stock (seeds/src/cards.ts DEMO_BLANKS), which the
+     * server's seed loads too (config cannot import the seeds, which import config).
+     */
     blanks: z
       .object({
-        count: z.number().int().min(0).max(10_000).default(20),
-        firstSerial: z.number().int().min(0).default(1),
+        firstSerial: z.string().regex(/^[0-9A-F]{8,32}$/),
+        count: z.number().int().min(0).max(10_000),
       })
-      .default({ count: 20, firstSerial: 1 }),
+      .optional(),
   }),
   /** Real printers are usually USB (a CDC serial or a vendor pipe); our simulator process sits on a pty. */
   z.object({

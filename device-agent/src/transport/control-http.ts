@@ -109,7 +109,8 @@ export function controlClient(baseUrl: string, timeoutMs = 5000) {
   return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     let response: Response;
     try {
-      response = await fetch(new URL(path, baseUrl), {
+      // Paths are joined to the base's own path: a base http://host:port/chip serves /chip/state.
+      response = await fetch(`${baseUrl.replace(/\/+$/, '')}${path}`, {
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),

@@ -101,6 +101,16 @@ export interface CardPrinter {
    * (a failed card could not be put away).
    */
   pickToContact(signal?: AbortSignal): Promise<CardPrinterResult>;
+  /**
+   * Moves the card inside (at the print position or the contact station) to the contact (chip) station (Sis),
+   * e.g. to read the chip again after printing. noMedia when no card is inside (none, or one in the output slot).
+   */
+  toContact(signal?: AbortSignal): Promise<CardPrinterResult>;
+  /**
+   * Takes the card presented in the output slot back in, into the reject box (the retract command, UNCONFIRMED):
+   * a card nobody took is not left for the next person. noMedia when no card is presented; rejectBoxFull.
+   */
+  retract(signal?: AbortSignal): Promise<CardPrinterResult>;
   /** Moves the card inside to the print position (Si). */
   moveToPrint(signal?: AbortSignal): Promise<CardPrinterResult>;
   /** Prints a 1016x648 PNG on the card inside (checked before any byte goes out), keeping the card in. */

@@ -281,3 +281,82 @@ describe('card printer driver with the simulator', () => {
     await waitForStatus(printer, (s) => s.device === 'offline' && s.card === 'unknown');
   });
 });
+
+describe('card printer driver: back to the contact station, retract', () => {
+  it('toContact brings a printed card back to the contact station (Sis)', async () => {
+    const { printer, control, sent } = await setup();
+    expect(await printer.pickToContact()).toMatchObject({ completion: 'success' });
+    expect(await printer.printImage(FACE)).toMatchObject({ completion: 'success' });
+    expect(printer.status.card).toBe('print');
+    sent.length = 0;
+    expect(await printer.toContact()).toMatchObject({ completion: 'success' });
+    expect(sent.filter((c) => !STATUS_READ.includes(c))).toEqual(['Sis']);
+    expect(printer.status.card).toBe('contact');
+    expect(await control.cardAtContact()).toEqual({ serial: 'SSC01' });
+  });
+
+  it('toContact refuses with no card inside, or with the card in the output slot', async () => {
+    const { printer, control } = await setup();
+    expect(await printer.toContact()).toMatchObject({ completion: 'deviceNotReady', errorCode: 'noMedia' });
+    await control.setFault('cardNotTaken');
+    await printer.pickToContact();
+    await printer.eject();
+    expect(await printer.toContact()).toMatchObject({ errorCode: 'noMedia' });
+  });
+
+  it('retract takes an untaken card from the output slot into the reject box (Ser)', async () => {
+    const { printer, control, sent } = await setup();
+    await control.setFault('cardNotTaken');
+    await printer.pickToContact();
+    await printer.printImage(FACE);
+    expect(await printer.eject()).toMatchObject({ completion: 'success' });
+    expect((await control.state()).cardInSlot).toBe('SSC01');
+    sent.length = 0;
+    expect(await printer.retract()).toMatchObject({ completion: 'success' });
+    expect(sent.filter((c) => !STATUS_READ.includes(c))).toEqual(['Ser']);
+    const state = await control.state();
+    expect(state).toMatchObject({ card: null, cardInSlot: null, rejectBox: ['SSC01'], taken: [] });
+    expect(printer.status.card).toBe('none');
+    expect(await control.takeCard()).toEqual({ taken: false });
+  });
+
+  it('retract refuses when no card is presented, and when the reject box is full', async () => {
+    const { printer, control } = await setup();
+    expect(await printer.retract()).toMatchObject({ errorCode: 'noMedia' });
+    await printer.pickToContact();
+    expect(await printer.retract()).toMatchObject({ errorCode: 'noMedia' });
+    await control.setFault('cardNotTaken');
+    await printer.eject();
+    await control.setFault('rejectBoxFull');
+    expect(await printer.retract()).toMatchObject({ errorCode: 'rejectBoxFull' });
+    expect((await control.state()).cardInSlot).toBe('SSC01');
+  });
+
+  it('a driver started after a crash knows a card waits in the output slot and retracts it', async () => {
+    const sim = createInProcessSimulator({
+      line: { byteMicros: 0 },
+      simulator: { blanks: ['5AC0000000000001'], logger: quietLogger() },
+    });
+    await sim.simulator.start();
+    cleanups.push(() => sim.simulator.stop());
+    const options = {
+      pollIntervalMs: 20,
+      timeoutsMs: { quick: 1000, move: 2000, print: 2000 },
+      takePollMs: 5,
+      logger: quietLogger(),
+    };
+    const first = createCardPrinterDriver(sim.pair.a, options);
+    await first.start();
+    await sim.control.setFault('cardNotTaken');
+    await first.pickToContact();
+    await first.eject();
+    // The agent goes away (stop sends the printer nothing) and a new one starts on the same line.
+    await first.stop();
+    const second = createCardPrinterDriver(sim.pair.a, options);
+    await second.start();
+    cleanups.push(() => second.stop());
+    expect(second.status.card).toBe('exit');
+    expect(await second.retract()).toMatchObject({ completion: 'success' });
+    expect((await sim.control.state()).rejectBox).toEqual(['5AC0000000000001']);
+  });
+});

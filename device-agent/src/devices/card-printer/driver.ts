@@ -180,6 +180,32 @@ class CardPrinterDriver implements CardPrinter {
     });
   }
 
+  toContact(signal?: AbortSignal): Promise<CardPrinterResult> {
+    return this.operation('move to contact', signal, async () => {
+      await this.requireCardInside(signal);
+      await this.act('toContact');
+      return 'contact';
+    });
+  }
+
+  retract(signal?: AbortSignal): Promise<CardPrinterResult> {
+    return this.operation('retract', signal, async () => {
+      const status = await this.readStatus(signal);
+      if (status.card !== 'exit')
+        throw new CardPrinterError(
+          'noMedia',
+          'deviceNotReady',
+          `no card presented in the output slot (card ${status.card})`,
+        );
+      if (status.rejectBox === 'full')
+        throw new CardPrinterError('rejectBoxFull', 'deviceNotReady', 'reject box full: empty it');
+      signal?.throwIfAborted();
+      await this.act('retract');
+      this.presented = false;
+      return 'none';
+    });
+  }
+
   moveToPrint(signal?: AbortSignal): Promise<CardPrinterResult> {
     return this.operation('move to print', signal, async () => {
       await this.requireCardInside(signal);
@@ -359,6 +385,8 @@ class CardPrinterDriver implements CardPrinter {
   /** Every sensor, in one pass; publishes and returns the status. */
   private async readStatus(signal?: AbortSignal): Promise<CardPrinterStatus> {
     const word = parseStatusWord(await this.command('statusWord', signal));
+    // The printer says whether the card is in the output slot: a restarted agent learns it here.
+    this.presented = word.cardInSlot;
     const feeder = parseVolts(COMMANDS.feeder.text, await this.command('feeder', signal));
     const nearEmpty = parseVolts(
       COMMANDS.feederNearEmpty.text,

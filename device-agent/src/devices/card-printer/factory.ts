@@ -25,7 +25,8 @@ export type CardPrinterDeviceConfig =
   | {
       driver: 'simulator';
       timing: 'realistic' | 'instant' | Partial<CardPrinterSimulatorTiming>;
-      blanks: { count: number; firstSerial: number };
+      /** Chip serials in the feeder (upper-case hex); default the demo stock DEMO_BLANKS. */
+      blanks?: { firstSerial: string; count: number } | undefined;
     }
   | { driver: 'serial'; path: string; baudRate: number; simulatorControlUrl?: string };
 
@@ -50,7 +51,9 @@ export interface InProcessCardPrinterSimulator {
 export function createInProcessSimulator(
   options: { line?: MemoryLineOptions; simulator?: CardPrinterSimulatorOptions } = {},
 ): InProcessCardPrinterSimulator {
-  const pair = createMemoryTransportPair(options.line);
+  // Card printers are USB devices (a vendor pipe or CDC serial at USB speed), not a 115200-baud line: a
+  // 400 KB card face takes ~0.4 s at ~1 MB/s, where 115200 baud would take 35 s.
+  const pair = createMemoryTransportPair({ byteMicros: 1, ...options.line });
   const simulator = new CardPrinterSimulator(pair.b, options.simulator);
   return { pair, simulator, control: inProcessControl(simulator) };
 }
@@ -63,8 +66,9 @@ export interface CardPrinterDevice {
   stop(): Promise<void>;
 }
 
-const simulatorTiming = (timing: Extract<CardPrinterDeviceConfig, { driver: 'simulator' }>['timing']) =>
-  timing === 'realistic' ? REALISTIC_TIMING : timing === 'instant' ? INSTANT_TIMING : timing;
+export const simulatorTiming = (
+  timing: Extract<CardPrinterDeviceConfig, { driver: 'simulator' }>['timing'],
+) => (timing === 'realistic' ? REALISTIC_TIMING : timing === 'instant' ? INSTANT_TIMING : timing);
 
 /** The card printer the profile asks for: the simulator in this process over a memory pair, or a serial line. */
 export async function createCardPrinterDevice(
@@ -77,7 +81,8 @@ export async function createCardPrinterDevice(
     const sim = createInProcessSimulator({
       simulator: {
         timing: simulatorTiming(config.timing),
-        blanks: blankSerials(config.blanks.count, config.blanks.firstSerial),
+        blanks: blankSerials(config.blanks),
+        ...(logger ? { logger } : {}),
       },
     });
     await sim.simulator.start();

@@ -37,7 +37,7 @@ describe('card printer over a real pseudo-terminal', () => {
     pty = await startPtyPair(dir);
     simulator = await startProcess(
       join(import.meta.dirname, 'simulator-main.ts'),
-      ['--port', pty.a, '--timing', 'instant', '--blanks', '3', '--first-serial', '41'],
+      ['--port', pty.a, '--timing', 'instant', '--blanks', '3', '--first-serial', '5AC0000000000041'],
       { SIK_LOG_LEVEL: 'warn' },
       30_000,
     );
@@ -63,7 +63,7 @@ describe('card printer over a real pseudo-terminal', () => {
     expect(printer.status).toMatchObject({ device: 'online', card: 'none', feeder: 'low' });
     await control.setFault('cardNotTaken');
     expect(await printer.pickToContact()).toMatchObject({ completion: 'success' });
-    expect(await control.cardAtContact()).toEqual({ serial: 'SSC0000000041' });
+    expect(await control.cardAtContact()).toEqual({ serial: '5AC0000000000041' });
     const face = fakePng('pty face');
     expect(await printer.printImage(face)).toMatchObject({ completion: 'success' });
     expect(await printer.eject()).toMatchObject({ completion: 'success' });
@@ -71,7 +71,7 @@ describe('card printer over a real pseudo-terminal', () => {
     expect(await control.takeCard()).toEqual({ taken: true });
     expect(await printer.waitForCardTaken({ timeoutMs: 2000 })).toMatchObject({ completion: 'success' });
     const printed = await control.printed();
-    expect(printed.map((p) => p.serial)).toEqual(['SSC0000000041']);
+    expect(printed.map((p) => p.serial)).toEqual(['5AC0000000000041']);
     expect(Buffer.from(printed[0]?.pngBase64 ?? '', 'base64')).toEqual(Buffer.from(face));
     await control.clearPrinted();
     await control.setFault('none');
@@ -82,16 +82,16 @@ describe('card printer over a real pseudo-terminal', () => {
     await control.setFault('jamOnce');
     expect(await printer.printImage(fakePng('x'))).toMatchObject({ errorCode: 'mediaJam' });
     expect(await printer.reject()).toMatchObject({ completion: 'success' });
-    expect((await control.state()).rejectBox).toEqual(['SSC0000000042']);
+    expect((await control.state()).rejectBox).toEqual(['5AC0000000000042']);
     expect(await printer.pickToContact()).toMatchObject({ completion: 'success' });
-    expect(await control.cardAtContact()).toEqual({ serial: 'SSC0000000043' });
+    expect(await control.cardAtContact()).toEqual({ serial: '5AC0000000000043' });
     expect(await printer.reject()).toMatchObject({ completion: 'success' });
   });
 
   it('feeder empty and cover open show in the status', async () => {
     await waitForStatus(printer, (s) => s.feeder === 'empty', 5000);
     expect(await printer.pickToContact()).toMatchObject({ errorCode: 'feederEmpty' });
-    await control.loadBlanks(['SSC0000000099']);
+    await control.loadBlanks(['5AC0000000000099']);
     await control.setFault('coverOpen');
     await waitForStatus(printer, (s) => s.cover === 'open' && s.feeder !== 'empty', 5000);
     await control.setFault('none');

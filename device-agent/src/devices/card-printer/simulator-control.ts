@@ -1,5 +1,6 @@
 import {
   ControlError,
+  type ControlRoutes,
   type ControlServer,
   controlClient,
   startControlServer,
@@ -29,7 +30,8 @@ export interface CardPrinterSimulatorControl {
 const isFault = (value: unknown): value is CardPrinterFault =>
   typeof value === 'string' && (CARD_PRINTER_FAULTS as readonly string[]).includes(value);
 
-const SERIAL = /^[0-9A-Za-z-]{1,32}$/;
+/** The contract's ChipSerial. */
+const SERIAL = /^[0-9A-F]{8,32}$/;
 
 export function inProcessControl(simulator: CardPrinterSimulator): CardPrinterSimulatorControl {
   return {
@@ -60,7 +62,7 @@ export function inProcessControl(simulator: CardPrinterSimulator): CardPrinterSi
       )
         throw new ControlError(
           'INVALID_INPUT',
-          'serials: expected a non-empty list of card serials',
+          'serials: expected a non-empty list of chip serials (8 to 32 upper-case hex digits)',
           'serials',
         );
       simulator.loadBlanks(serials);
@@ -101,17 +103,19 @@ export function startCardPrinterControlServer(
   control: CardPrinterSimulatorControl,
   listen: { host: string; port: number },
 ): Promise<ControlServer> {
-  return startControlServer(
-    {
-      'GET /state': () => control.state(),
-      'POST /fault': (body) => control.setFault(stringField(body, 'fault') as CardPrinterFault),
-      'GET /card-at-contact': () => control.cardAtContact(),
-      'GET /printed': () => control.printed(),
-      'DELETE /printed': () => control.clearPrinted(),
-      'POST /take': () => control.takeCard(),
-      'POST /blanks': (body) => control.loadBlanks(body?.serials as string[]),
-      'POST /reject-box/empty': () => control.emptyRejectBox(),
-    },
-    listen,
-  );
+  return startControlServer(cardPrinterControlRoutes(control), listen);
+}
+
+/** The routes of the control channel above (the card unit simulator serves them beside the chip's). */
+export function cardPrinterControlRoutes(control: CardPrinterSimulatorControl): ControlRoutes {
+  return {
+    'GET /state': () => control.state(),
+    'POST /fault': (body) => control.setFault(stringField(body, 'fault') as CardPrinterFault),
+    'GET /card-at-contact': () => control.cardAtContact(),
+    'GET /printed': () => control.printed(),
+    'DELETE /printed': () => control.clearPrinted(),
+    'POST /take': () => control.takeCard(),
+    'POST /blanks': (body) => control.loadBlanks(body?.serials as string[]),
+    'POST /reject-box/empty': () => control.emptyRejectBox(),
+  };
 }

@@ -1,3 +1,4 @@
+import { blankSerialRange, DEMO_BLANKS } from '@sik/seeds';
 import { createLogger, type Logger } from '../../log.ts';
 import type { Transport } from '../../transport/transport.ts';
 import { CARD_IMAGE_HEIGHT, CARD_IMAGE_WIDTH, type CardPrinterFault } from './card-printer.ts';
@@ -71,6 +72,8 @@ export interface CardPrinterSimulatorState {
   feeder: string[];
   /** The card inside (or in the output slot), with its chip serial. */
   card: { serial: string; position: SimulatedPosition; printed: boolean } | null;
+  /** Serial of the card presented in the output slot, waiting to be taken; null when none. */
+  cardInSlot: string | null;
   jammed: boolean;
   ribbonPanels: number;
   rejectBox: string[];
@@ -83,7 +86,7 @@ export interface CardPrinterSimulatorState {
 
 export interface CardPrinterSimulatorOptions {
   timing?: Partial<CardPrinterSimulatorTiming>;
-  /** Blank chip serials loaded in the feeder, next first (default 20 serials from blankSerials()). */
+  /** Blank chip serials (upper-case hex) in the feeder, next first (default: the demo stock, DEMO_BLANKS). */
   blanks?: string[];
   ribbonPanels?: number;
   rejectBoxCapacity?: number;
@@ -92,12 +95,23 @@ export interface CardPrinterSimulatorOptions {
   logger?: Logger;
 }
 
-/** Serials for a stack of blanks: prefix + a zero-padded counter (our format, UNCONFIRMED). */
-export function blankSerials(count: number, first = 1, prefix = 'SSC'): string[] {
-  return Array.from({ length: count }, (_, i) => `${prefix}${String(first + i).padStart(10, '0')}`);
+/**
+ * The chip serials of a stack of blanks: upper-case hex of a fixed width, consecutive from `firstSerial`
+ * (the contract's ChipSerial); default the demo kiosk's stock, which the server's seed loads too.
+ */
+export function blankSerials(blanks: { firstSerial: string; count: number } = DEMO_BLANKS): string[] {
+  if (!/^[0-9A-F]{8,32}$/.test(blanks.firstSerial))
+    throw new RangeError('firstSerial must be 8 to 32 upper-case hex digits');
+  return blankSerialRange(blanks.firstSerial, blanks.count);
 }
 
-const MOTION: ReadonlySet<CommandName> = new Set(['toContact', 'toContactless', 'toPrint', 'eject']);
+const MOTION: ReadonlySet<CommandName> = new Set([
+  'toContact',
+  'toContactless',
+  'toPrint',
+  'eject',
+  'retract',
+]);
 
 class Refusal extends Error {
   constructor(readonly reason: ErrorReason) {
@@ -130,13 +144,17 @@ export class CardPrinterSimulator {
   private queue: Promise<void> = Promise.resolve();
   private takeTimer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
+  private readonly contactListeners = new Set<(serial: string | null) => void>();
+  /** The serial the contact listeners were last told. */
+  private toldAtContact: string | null = null;
+  private retracting = false;
 
   constructor(
     private readonly transport: Transport,
     options: CardPrinterSimulatorOptions = {},
   ) {
     this.timing = { ...INSTANT_TIMING, ...options.timing };
-    this.feeder = [...(options.blanks ?? blankSerials(20))];
+    this.feeder = [...(options.blanks ?? blankSerials())];
     this.ribbonPanels = options.ribbonPanels ?? 200;
     this.rejectBoxCapacity = options.rejectBoxCapacity ?? 30;
     this.nearEmptyAt = options.nearEmptyAt ?? 5;
@@ -165,6 +183,7 @@ export class CardPrinterSimulator {
       fault: this.fault,
       feeder: [...this.feeder],
       card: this.card ? { ...this.card } : null,
+      cardInSlot: this.card?.position === 'exit' ? this.card.serial : null,
       jammed: this.jammed,
       ribbonPanels: this.ribbonPanels,
       rejectBox: [...this.rejectBox],
@@ -188,6 +207,24 @@ export class CardPrinterSimulator {
     return this.card?.position === 'contact' ? this.card.serial : null;
   }
 
+  /**
+   * Hears which card is at the contact station whenever one arrives there (its serial) or leaves (null): how
+   * the chip encoder simulator of a linked card unit learns what its contacts touch. Told the current one at once.
+   */
+  onContactChange(listener: (serial: string | null) => void): () => void {
+    this.contactListeners.add(listener);
+    listener(this.cardAtContact);
+    return () => this.contactListeners.delete(listener);
+  }
+
+  /** Tells the contact listeners when the card at the contact station changed (called after every move). */
+  private contactMoved(): void {
+    const now = this.cardAtContact;
+    if (now === this.toldAtContact) return;
+    this.toldAtContact = now;
+    for (const listener of this.contactListeners) listener(now);
+  }
+
   setFault(fault: CardPrinterFault): void {
     this.fault = fault;
     // A persistent jam shows at once; clearing the fault is the engineer clearing the printer.
@@ -197,7 +234,7 @@ export class CardPrinterSimulator {
 
   /** The citizen (or a test) takes the card from the output slot; false when there is none. */
   takeCard(): boolean {
-    if (this.card?.position !== 'exit') return false;
+    if (this.card?.position !== 'exit' || this.retracting) return false;
     if (this.takeTimer) clearTimeout(this.takeTimer);
     this.takeTimer = null;
     this.taken.push(this.card.serial);
@@ -222,6 +259,8 @@ export class CardPrinterSimulator {
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
       reply = errorReply(error.reason);
+    } finally {
+      this.contactMoved();
     }
     if (!this.transport.isOpen) return;
     await this.transport.write(Uint8Array.from(`${reply}\r`, (c) => c.charCodeAt(0))).catch(() => undefined);
@@ -239,7 +278,8 @@ export class CardPrinterSimulator {
     if (MOTION.has(name)) {
       if (this.fault === 'coverOpen') throw new Refusal('COVER OPEN');
       // A reject is how a one-off jam is cleared; a persistent jam stops everything.
-      const rejecting = name === 'eject' && this.output === 'reject' && this.fault !== 'jam';
+      const rejecting =
+        ((name === 'eject' && this.output === 'reject') || name === 'retract') && this.fault !== 'jam';
       if (this.jammed && !rejecting) throw new Refusal('JAM');
     }
     switch (name) {
@@ -262,6 +302,8 @@ export class CardPrinterSimulator {
         return this.moveTo('print');
       case 'eject':
         return this.eject();
+      case 'retract':
+        return this.retract();
       case 'cardPosition':
         await this.wait(this.timing.replyMs);
         return this.positionReply();
@@ -282,6 +324,7 @@ export class CardPrinterSimulator {
         const flags: StatusFlag[] = [];
         if (this.fault === 'coverOpen') flags.push('COVER OPEN');
         if (this.jammed) flags.push('JAM');
+        if (this.card?.position === 'exit') flags.push('CARD IN SLOT');
         return formatStatusWord(flags);
       }
     }
@@ -382,6 +425,27 @@ export class CardPrinterSimulator {
         if (this.fault !== 'cardNotTaken') this.takeCard();
       }, this.timing.takeMs);
     }
+    return 'OK';
+  }
+
+  /** Takes the card presented in the output slot back in and drops it into the reject box. */
+  private async retract(): Promise<string> {
+    if (this.card?.position !== 'exit') throw new Refusal('NO CARD');
+    if (this.rejectBoxFull()) throw new Refusal('REJECT BOX FULL');
+    // From here the citizen can no longer take it.
+    if (this.takeTimer) clearTimeout(this.takeTimer);
+    this.takeTimer = null;
+    const card = this.card;
+    this.retracting = true;
+    try {
+      await this.wait(this.timing.ejectMs);
+    } finally {
+      this.retracting = false;
+    }
+    this.rejectBox.push(card.serial);
+    this.card = null;
+    this.jammed = false;
+    this.log.info({ serial: card.serial }, 'card retracted into the reject box');
     return 'OK';
   }
 

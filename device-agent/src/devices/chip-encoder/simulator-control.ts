@@ -1,5 +1,6 @@
 import {
   ControlError,
+  type ControlRoutes,
   type ControlServer,
   controlClient,
   startControlServer,
@@ -20,6 +21,8 @@ export interface ChipEncoderSimulatorControl {
   state(): Promise<ChipEncoderSimulatorState>;
   /** What the card with this serial holds; NOT_FOUND if the simulator never saw it. */
   card(serial: string): Promise<ChipCardSnapshot>;
+  /** Every card the simulator has seen, by chip serial. */
+  cards(): Promise<Record<string, ChipCardSnapshot>>;
 }
 
 const isFault = (value: unknown): value is ChipEncoderFault =>
@@ -49,6 +52,9 @@ export function inProcessControl(simulator: ChipEncoderSimulator): ChipEncoderSi
       if (!card) throw new ControlError('NOT_FOUND', 'no card with that serial', 'serial');
       return card;
     },
+    async cards() {
+      return Object.fromEntries(simulator.cards().map((card) => [card.serial, card]));
+    },
   };
 }
 
@@ -67,25 +73,33 @@ export function httpControl(baseUrl: string, timeoutMs = 5000): ChipEncoderSimul
     },
     state: () => call<ChipEncoderSimulatorState>('GET', '/state'),
     card: (serial) => call<ChipCardSnapshot>('POST', '/card/read', { serial }),
+    cards: () => call<Record<string, ChipCardSnapshot>>('GET', '/cards'),
   };
 }
 
 /**
  * The chip encoder simulator's control channel:
- *   POST /card {serial} · DELETE /card · POST /fault {fault} · GET /state · POST /card/read {serial}
+ *   POST /card {serial} · DELETE /card · POST /fault {fault} · GET /state · POST /card/read {serial} ·
+ *   GET /cards (every card seen, by serial)
  */
 export function startChipEncoderControlServer(
   control: ChipEncoderSimulatorControl,
   listen: { host: string; port: number },
 ): Promise<ControlServer> {
-  return startControlServer(
-    {
-      'POST /card': (body) => control.insertCard(stringField(body, 'serial')),
-      'DELETE /card': () => control.removeCard(),
-      'POST /fault': (body) => control.setFault(stringField(body, 'fault') as ChipEncoderFault),
-      'GET /state': () => control.state(),
-      'POST /card/read': (body) => control.card(stringField(body, 'serial')),
-    },
-    listen,
-  );
+  return startControlServer(chipEncoderControlRoutes(control), listen);
+}
+
+/**
+ * The routes of the control channel above, each path behind `prefix` (the card unit simulator serves them
+ * under /chip beside the printer's).
+ */
+export function chipEncoderControlRoutes(control: ChipEncoderSimulatorControl, prefix = ''): ControlRoutes {
+  return {
+    [`POST ${prefix}/card`]: (body) => control.insertCard(stringField(body, 'serial')),
+    [`DELETE ${prefix}/card`]: () => control.removeCard(),
+    [`POST ${prefix}/fault`]: (body) => control.setFault(stringField(body, 'fault') as ChipEncoderFault),
+    [`GET ${prefix}/state`]: () => control.state(),
+    [`POST ${prefix}/card/read`]: (body) => control.card(stringField(body, 'serial')),
+    [`GET ${prefix}/cards`]: () => control.cards(),
+  };
 }

@@ -72,7 +72,7 @@ export interface ChipEncoderSimulatorOptions {
 }
 
 export class ChipEncoderSimulator {
-  private readonly cards = new Map<string, CardState>();
+  private readonly cardsBySerial = new Map<string, CardState>();
   private cardSerial: string | null = null;
   private fault: ChipEncoderFault = 'none';
   private session: Session = freshSession();
@@ -113,8 +113,8 @@ export class ChipEncoderSimulator {
   /** Put the card with this chip serial at the contact station (a blank one if the serial is new). */
   insertCard(serial: string): void {
     if (!/^[\x21-\x7e]{1,64}$/.test(serial)) throw new RangeError('serial must be 1..64 printable ASCII');
-    if (!this.cards.has(serial))
-      this.cards.set(serial, {
+    if (!this.cardsBySerial.has(serial))
+      this.cardsBySerial.set(serial, {
         serial,
         files: { EF05: new Map(), EF06: new Map() },
         pin: DEFAULT_CARD_PIN,
@@ -137,7 +137,7 @@ export class ChipEncoderSimulator {
 
   /** What a card holds (for tests and the dock; the simulator's own data, not the agent's). */
   card(serial: string): ChipCardSnapshot | null {
-    const card = this.cards.get(serial);
+    const card = this.cardsBySerial.get(serial);
     if (!card) return null;
     const hexOf = (records: Map<number, Buffer>) =>
       Object.fromEntries([...records].map(([n, tlv]) => [n, tlv.toString('hex').toUpperCase()]));
@@ -150,9 +150,14 @@ export class ChipEncoderSimulator {
     };
   }
 
+  /** Every card the simulator has seen, in the order it first saw them. */
+  cards(): ChipCardSnapshot[] {
+    return [...this.cardsBySerial.keys()].map((serial) => this.card(serial) as ChipCardSnapshot);
+  }
+
   private currentCard(): CardState | null {
     if (this.fault === 'noCard' || this.cardSerial === null) return null;
-    return this.cards.get(this.cardSerial) ?? null;
+    return this.cardsBySerial.get(this.cardSerial) ?? null;
   }
 
   private async handle(frame: Frame): Promise<void> {

@@ -10,30 +10,25 @@
  * {identity, photoBase64}, to place at start.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { IdCardIdentity } from '@sik/contract';
 import { createLogger } from '../../log.ts';
 import { SerialTransport } from '../../transport/serial.ts';
+import { runSerialSimulatorMain } from '../../transport/serial-simulator-main.ts';
 import { IdCardSimulator } from './simulator.ts';
 import { inProcessControl, startIdCardControlServer } from './simulator-control.ts';
 
-const USAGE =
-  'usage: simulator-main.ts --port <path> [--baud 115200] [--control 127.0.0.1:<port>] [--card <file.json>]';
-
-function fail(message: string, code: number): never {
-  process.stderr.write(`idcard simulator: ${message}\n`);
-  process.exit(code);
-}
-
-function cardFromFile(file: string): { identity: IdCardIdentity; photo?: Uint8Array } {
+function cardFromFile(
+  file: string,
+  usageError: (message: string) => never,
+): { identity: IdCardIdentity; photo?: Uint8Array } {
   let json: { identity?: unknown; photoBase64?: unknown };
   try {
     json = JSON.parse(readFileSync(file, 'utf8')) as typeof json;
   } catch (error) {
-    fail(`cannot read --card ${file}: ${(error as Error).message}`, 64);
+    return usageError(`cannot read --card ${file}: ${(error as Error).message}`);
   }
   const identity = IdCardIdentity.safeParse(json.identity ?? json);
-  if (!identity.success) fail(`--card ${file}: not a valid IdCardIdentity`, 64);
+  if (!identity.success) return usageError(`--card ${file}: not a valid IdCardIdentity`);
   const photo =
     typeof json.photoBase64 === 'string'
       ? new Uint8Array(Buffer.from(json.photoBase64, 'base64'))
@@ -41,55 +36,26 @@ function cardFromFile(file: string): { identity: IdCardIdentity; photo?: Uint8Ar
   return photo ? { identity: identity.data, photo } : { identity: identity.data };
 }
 
-async function main(): Promise<void> {
-  let values: { port?: string; baud?: string; control?: string; card?: string };
-  try {
-    ({ values } = parseArgs({
-      options: {
-        port: { type: 'string' },
-        baud: { type: 'string', default: '115200' },
-        control: { type: 'string', default: '127.0.0.1:0' },
-        card: { type: 'string' },
-      },
-    }));
-  } catch (error) {
-    fail(`${(error as Error).message}\n${USAGE}`, 64);
-  }
-  if (!values.port) fail(`--port is required\n${USAGE}`, 64);
-  const baudRate = Number(values.baud);
-  if (!Number.isInteger(baudRate) || baudRate <= 0) fail(`--baud must be a positive integer\n${USAGE}`, 64);
-  const [host = '', portText = ''] = (values.control ?? '').split(':');
-  const controlPort = Number(portText);
-  if (host !== '127.0.0.1' && host !== 'localhost')
-    fail('--control must listen on loopback (127.0.0.1:<port>)', 64);
-  if (!Number.isInteger(controlPort) || controlPort < 0)
-    fail(`--control port must be a number\n${USAGE}`, 64);
-
-  const log = createLogger('idcard-simulator');
-  const transport = new SerialTransport({ path: values.port, baudRate });
-  // A pty moves bytes at once: wait each reply's wire time so the host sees real-line timing.
-  const simulator = new IdCardSimulator(transport, { timing: { wireBaud: baudRate }, logger: log });
-  if (values.card) {
-    const card = cardFromFile(values.card);
-    simulator.placeCard(card.identity, card.photo);
-  }
-  try {
+await runSerialSimulatorMain({
+  name: 'idcard simulator',
+  usage:
+    'usage: simulator-main.ts --port <path> [--baud 115200] [--control 127.0.0.1:<port>] [--card <file.json>]',
+  defaultBaud: 115200,
+  options: { card: { type: 'string' } },
+  async start({ port, baudRate, values, usageError }) {
+    // A pty moves bytes at once: wait each reply's wire time so the host sees real-line timing.
+    const simulator = new IdCardSimulator(new SerialTransport({ path: port, baudRate }), {
+      timing: { wireBaud: baudRate },
+      logger: createLogger('idcard-simulator'),
+    });
+    if (typeof values.card === 'string') {
+      const card = cardFromFile(values.card, usageError);
+      simulator.placeCard(card.identity, card.photo);
+    }
     await simulator.start();
-  } catch (error) {
-    fail((error as Error).message, 1);
-  }
-  const control = await startIdCardControlServer(inProcessControl(simulator), { host, port: controlPort });
-  process.stdout.write(
-    `${JSON.stringify({ ready: true, port: values.port, baudRate, controlUrl: control.url, controlPort: control.port })}\n`,
-  );
-
-  const shutdown = async () => {
-    await control.close();
-    await simulator.stop().catch(() => undefined);
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown());
-  process.once('SIGINT', () => void shutdown());
-}
-
-await main();
+    return {
+      serveControl: (listen) => startIdCardControlServer(inProcessControl(simulator), listen),
+      stop: () => simulator.stop(),
+    };
+  },
+});

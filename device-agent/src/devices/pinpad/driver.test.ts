@@ -405,3 +405,107 @@ describe('privacy', () => {
     expect(keyCounts(r.events)).toEqual([0, 1, 2, 3, 2, 3, 4, 5, 6]);
   });
 });
+
+describe('clear PIN entry (the social security card PIN, verified on the card)', () => {
+  const CARD_PIN = { minLength: 6, maxLength: 6, timeoutMs: 3000 };
+
+  async function startClear(r: Rig, request: Partial<typeof CARD_PIN> = {}, signal?: AbortSignal) {
+    const started = waitForEvent(r.pinpad, 'keys', 2000, (e) => e.count === 0);
+    const outcome = r.pinpad.enterClearPin({ ...CARD_PIN, ...request }, signal);
+    await started;
+    return { outcome };
+  }
+
+  it('the pad reports digits as 0x30-0x39, enter 0x0D and 0xAA; the digits come back to the caller', async () => {
+    const r = await rig();
+    const seen: number[] = [];
+    r.pair.a.onData((chunk) => {
+      // Key bytes only (frames start with STX 02 and are longer).
+      if (chunk.length <= 2 && chunk[0] !== 0x02) seen.push(...chunk);
+    });
+    const pending = await startClear(r);
+    expect(await r.control.state()).toMatchObject({ mode: 'clearEntry' });
+    await r.control.press('1234B456E');
+    expect(await pending.outcome).toEqual({ completion: 'success', pin: '123456' });
+    expect(seen).toEqual([0x31, 0x32, 0x33, 0x34, 0x08, 0x34, 0x35, 0x36, 0x0d, 0xaa]);
+    expect(keyCounts(r.events)).toEqual([0, 1, 2, 3, 4, 3, 4, 5, 6]);
+    expect(r.pinpad.status.device).toBe('online');
+    expect(await r.control.state()).toMatchObject({ mode: 'idle', keysDown: 0 });
+  });
+
+  it('needs no working key; enter before the length is refused by the pad; cancel and timeout', async () => {
+    const r = await rig({ simulator: { pinKeyHex: null } });
+    const first = await startClear(r);
+    await r.control.press('12E3456'); // enter ignored at 2 digits
+    await r.control.press('C');
+    expect(await first.outcome).toMatchObject({ completion: 'canceled', errorCode: 'userCanceled' });
+    const second = await startClear(r, { timeoutMs: 100 });
+    await r.control.press('12');
+    expect(await second.outcome).toMatchObject({ completion: 'timeout' });
+    expect(await r.control.state()).toMatchObject({ mode: 'idle' });
+  });
+
+  it('refuses bad lengths before anything goes to the pad', async () => {
+    const r = await rig();
+    expect(await r.pinpad.enterClearPin({ minLength: 3, maxLength: 6, timeoutMs: 1000 })).toMatchObject({
+      completion: 'invalidData',
+    });
+    expect(await r.pinpad.enterClearPin({ minLength: 6, maxLength: 6, timeoutMs: 0 })).toMatchObject({
+      completion: 'invalidData',
+    });
+  });
+
+  it('the bank PIN entry still refuses clear digits after a clear entry', async () => {
+    const r = await rig();
+    const clear = await startClear(r);
+    await r.control.press('654321E');
+    expect(await clear.outcome).toEqual({ completion: 'success', pin: '654321' });
+    const pending = await startEntry(r);
+    await r.control.press('1234E');
+    const result = await pending.outcome;
+    expect(
+      result.completion === 'success' && decryptPinBlock(DEMO_PIN_KEY, result.pinBlockHex, ACCOUNT),
+    ).toBe('1234');
+  });
+
+  it('no digit reaches a log line, the status or an event', async () => {
+    const driverLog = capturingLogger();
+    const simulatorLog = capturingLogger();
+    const r = await rig({
+      driver: { logger: driverLog.logger },
+      simulator: { logger: simulatorLog.logger },
+      line: { byteMicros: 0, chunking: { maxBytes: 2 } },
+    });
+    const statuses: string[] = [];
+    r.pinpad.on((event) => {
+      if (event.type === 'status') statuses.push(JSON.stringify(event.status));
+    });
+    // Digits that appear nowhere else in what is logged (counts and lengths stay below 7).
+    const pending = await startClear(r);
+    await r.control.press('987B7987');
+    await r.control.press('E');
+    expect(await pending.outcome).toEqual({ completion: 'success', pin: '987987' });
+    const timed = await startClear(r, { timeoutMs: 100 });
+    await r.control.press('98');
+    const failedResult = await timed.outcome;
+    const logged = [...driverLog.lines, ...simulatorLog.lines].map((line) => {
+      const {
+        time: _time,
+        pid: _pid,
+        hostname: _hostname,
+        ...rest
+      } = JSON.parse(line) as Record<string, unknown>;
+      return JSON.stringify(rest);
+    });
+    expect(logged.join('\n')).toContain('clear PIN entry started');
+    for (const text of [
+      logged.join('\n'),
+      JSON.stringify(r.events),
+      statuses.join('\n'),
+      JSON.stringify(r.pinpad.status),
+      JSON.stringify(failedResult),
+    ]) {
+      for (const digit of ['7', '8', '9']) expect(text).not.toContain(digit);
+    }
+  });
+});

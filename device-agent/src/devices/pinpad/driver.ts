@@ -2,6 +2,8 @@ import { createLogger, type Logger } from '../../log.ts';
 import { type Transport, TransportError } from '../../transport/transport.ts';
 import { CommandChannel, type Reply } from './channel.ts';
 import type {
+  ClearPinEntryRequest,
+  ClearPinEntryResult,
   LoadWorkingKeyRequest,
   PinEntryRequest,
   PinEntryResult,
@@ -14,8 +16,10 @@ import type {
 import {
   CHECK_VALUE_BYTES,
   type CommandName,
+  checkClearEntry,
   checkStartEntry,
   decodeStatus,
+  encodeClearEntry,
   encodeLoadWorkingKey,
   encodeStartEntry,
   PIN_BLOCK_BYTES,
@@ -92,11 +96,24 @@ const failed = (
 });
 
 /** How a PIN entry ended, as far as the keys and the line tell. */
-type EntryEnd = 'enter' | 'cancel' | 'endedByPad' | 'clearDigit' | 'lineLost' | 'timeout' | 'aborted';
+type EntryEnd =
+  | 'enter'
+  | 'cancel'
+  | 'endedByPad'
+  | 'clearDigit'
+  | 'maskedDigit'
+  | 'lineLost'
+  | 'timeout'
+  | 'aborted';
 
-/** One PIN entry in progress: the count of '*' keys and how it ends. Holds no digit: the pad sends none. */
+/**
+ * One PIN entry in progress: the count of keys and how it ends. A PIN-block entry holds no digit (the pad
+ * sends '*'); a clear entry (the social security card's PIN, verified on the card) holds the digits the pad
+ * sends, in memory only, until the caller takes them with takeDigits().
+ */
 class Entry {
   count = 0;
+  private readonly digits: string[] = [];
   private terminator: 'enter' | 'cancel' | null = null;
   private finish!: (end: EntryEnd) => void;
   readonly ended: Promise<EntryEnd> = new Promise((resolve) => {
@@ -104,28 +121,56 @@ class Entry {
   });
   private over = false;
 
-  constructor(readonly maxLength: number) {}
+  constructor(
+    readonly maxLength: number,
+    readonly clear = false,
+  ) {}
+
+  /** The digits of a clear entry (and forgets them here). */
+  takeDigits(): string {
+    const pin = this.digits.join('');
+    this.forget();
+    return pin;
+  }
+
+  forget(): void {
+    this.digits.fill('');
+    this.digits.length = 0;
+  }
 
   /** Applies a key byte; returns true when the count of keys changed. */
   key(code: number): boolean {
     if (this.over) return false;
     if (isClearDigit(code)) {
-      this.end('clearDigit');
-      return false;
+      if (!this.clear) {
+        this.end('clearDigit');
+        return false;
+      }
+      if (this.count >= this.maxLength) return false;
+      this.digits.push(String.fromCharCode(code));
+      this.count += 1;
+      return true;
     }
     switch (code) {
       case KEY_CODES.masked:
+        if (this.clear) {
+          // The pad is not in clear mode: it would never give us the digits the card needs.
+          this.end('maskedDigit');
+          return false;
+        }
         if (this.count >= this.maxLength) return false;
         this.count += 1;
         return true;
       case KEY_CODES.backspace:
         if (this.count === 0) return false;
         this.count -= 1;
+        this.digits.pop();
         return true;
       case KEY_CODES.cancel: {
         this.terminator = 'cancel';
         const changed = this.count > 0;
         this.count = 0;
+        this.forget();
         return changed;
       }
       case KEY_CODES.enter:
@@ -242,7 +287,54 @@ class PinPadDriver implements PinPad {
     if (!Number.isFinite(request.timeoutMs) || request.timeoutMs <= 0) {
       return Promise.resolve(failed('invalidData', null, 'timeoutMs must be > 0'));
     }
-    return this.exclusive<PinEntryResult>(signal, () => this.runEntry(request, signal));
+    return this.exclusive<PinEntryResult>(signal, () =>
+      this.runEntry(
+        new Entry(request.maxLength),
+        () => this.expect('startPinEntry', encodeStartEntry(request), signal),
+        request,
+        signal,
+        async () => {
+          const reply = await this.expect('getPinBlock');
+          if (reply.data.length !== PIN_BLOCK_BYTES) {
+            throw new PinPadError(
+              'protocolError',
+              'hardwareError',
+              `get PIN block: ${reply.data.length} bytes, expected ${PIN_BLOCK_BYTES}`,
+            );
+          }
+          return { completion: 'success', pinBlockHex: toHex(reply.data).toLowerCase() } as const;
+        },
+      ),
+    );
+  }
+
+  enterClearPin(request: ClearPinEntryRequest, signal?: AbortSignal): Promise<ClearPinEntryResult> {
+    const problem = checkClearEntry(request);
+    if (problem) return Promise.resolve(failed('invalidData', null, problem));
+    if (!Number.isFinite(request.timeoutMs) || request.timeoutMs <= 0) {
+      return Promise.resolve(failed('invalidData', null, 'timeoutMs must be > 0'));
+    }
+    return this.exclusive<ClearPinEntryResult>(signal, () => {
+      const entry = new Entry(request.maxLength, true);
+      return this.runEntry(
+        entry,
+        () => this.expect('startClearEntry', encodeClearEntry(request), signal),
+        request,
+        signal,
+        async () => {
+          const pin = entry.takeDigits();
+          // The pad refuses enter before minLength; a count outside the bounds means we lost a key byte.
+          if (pin.length < request.minLength || pin.length > request.maxLength) {
+            throw new PinPadError(
+              'protocolError',
+              'hardwareError',
+              'clear PIN entry: the keys received do not make a PIN of the asked length',
+            );
+          }
+          return { completion: 'success', pin } as const;
+        },
+      );
+    });
   }
 
   loadWorkingKey(request: LoadWorkingKeyRequest, signal?: AbortSignal): Promise<PinPadResult> {
@@ -305,35 +397,36 @@ class PinPadDriver implements PinPad {
     return result;
   }
 
-  private async runEntry(request: PinEntryRequest, signal?: AbortSignal): Promise<PinEntryResult> {
-    const entry = new Entry(request.maxLength);
+  /**
+   * One entry on the pad, PIN block or clear: start it, hear the keys, and end it on enter (onEnter makes the
+   * result), cancel, timeout, abort or a line or pad failure.
+   */
+  private async runEntry<T extends { completion: 'success' }>(
+    entry: Entry,
+    start: () => Promise<unknown>,
+    request: { minLength: number; maxLength: number; timeoutMs: number },
+    signal: AbortSignal | undefined,
+    onEnter: () => Promise<T>,
+  ): Promise<T | Failed> {
     // Set before the command goes out: the first key may follow the reply within microseconds.
     this.entry = entry;
     let started = false;
+    const kind = entry.clear ? 'clear PIN entry' : 'PIN entry';
     const timer = setTimeout(() => entry.end('timeout'), request.timeoutMs);
     const onAbort = () => entry.end('aborted');
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      await this.expect('startPinEntry', encodeStartEntry(request), signal);
+      await start();
       started = true;
-      this.log.info({ minLength: request.minLength, maxLength: request.maxLength }, 'PIN entry started');
+      this.log.info({ minLength: request.minLength, maxLength: request.maxLength }, `${kind} started`);
       this.setStatus({ ...this.current, device: 'busy' });
       this.emit({ type: 'keys', count: 0 });
       const end = await entry.ended;
       // How it ended, never how many keys: the PIN's length is the citizen's too.
-      this.log.info({ end }, 'PIN entry ended');
+      this.log.info({ end }, `${kind} ended`);
       switch (end) {
-        case 'enter': {
-          const reply = await this.expect('getPinBlock');
-          if (reply.data.length !== PIN_BLOCK_BYTES) {
-            throw new PinPadError(
-              'protocolError',
-              'hardwareError',
-              `get PIN block: ${reply.data.length} bytes, expected ${PIN_BLOCK_BYTES}`,
-            );
-          }
-          return { completion: 'success', pinBlockHex: toHex(reply.data).toLowerCase() };
-        }
+        case 'enter':
+          return await onEnter();
         case 'cancel':
           return failed('canceled', 'userCanceled', 'the cancel key was pressed');
         case 'aborted':
@@ -347,6 +440,14 @@ class PinPadDriver implements PinPad {
           this.log.error('the PIN pad sent a clear digit during PIN entry; entry canceled');
           await this.cancelOnPad();
           return failed('hardwareError', 'protocolError', 'the PIN pad sent a clear digit during PIN entry');
+        case 'maskedDigit':
+          this.log.error('the PIN pad sent masked keys during clear PIN entry; entry canceled');
+          await this.cancelOnPad();
+          return failed(
+            'hardwareError',
+            'protocolError',
+            'the PIN pad sent masked keys during clear PIN entry',
+          );
         case 'endedByPad':
           return failed('hardwareError', 'deviceFault', 'the PIN pad ended PIN entry by itself');
         case 'lineLost':
@@ -360,6 +461,7 @@ class PinPadDriver implements PinPad {
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
+      entry.forget();
       this.entry = null;
       if (this.current.device === 'busy') this.setStatus({ ...this.current, device: 'online' });
     }

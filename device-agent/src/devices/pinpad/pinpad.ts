@@ -3,8 +3,10 @@ import type { CompletionCode, DeviceState } from '@sik/contract';
 /**
  * The encrypting PIN pad (EPP) as the rest of the agent sees it (XFS4IoT Keyboard/PinPad style: async calls
  * with a request object and an AbortSignal, a completion code plus a kind-specific error code, status as
- * published state). The agent never sees a digit: the pad reports each key as '*' and hands out only the
- * PIN block it encrypted inside itself.
+ * published state). For a bank PIN the agent never sees a digit: the pad reports each key as '*' and hands out
+ * only the PIN block it encrypted inside itself. For the social security card's PIN (verified on the card
+ * itself, PROTOCOLS.md section 7) a clear entry hands the digits to the caller, in memory only: they never
+ * reach a log line, the status, an error or an event.
  *
  * The types below belong in contract/ (the lead moves them): PinPadStatus, PinPadErrorCode, PinPadFault.
  */
@@ -69,6 +71,20 @@ export interface LoadWorkingKeyRequest {
   checkValueHex: string;
 }
 
+export interface ClearPinEntryRequest {
+  /** Enter is refused by the pad until this many digits are down (4 to 12; the card's PIN is 6). */
+  minLength: number;
+  /** Digits beyond this are ignored by the pad (minLength to 12). */
+  maxLength: number;
+  /** Give up (and cancel the entry on the pad) when the citizen has not pressed enter within this time. */
+  timeoutMs: number;
+}
+
+/** The digits as typed; the caller passes them to the card and drops them. */
+export type ClearPinEntryResult =
+  | { completion: 'success'; pin: string }
+  | ({ completion: Exclude<CompletionCode, 'success'> } & Omit<PinPadFailure, 'completion'>);
+
 export type PinPadResult =
   | { completion: 'success' }
   | ({ completion: Exclude<CompletionCode, 'success'> } & Omit<PinPadFailure, 'completion'>);
@@ -120,6 +136,12 @@ export interface PinPad {
    * encrypted PIN block. Progress goes out as { type: 'keys', count } events.
    */
   enterPin(request: PinEntryRequest, signal?: AbortSignal): Promise<PinEntryResult>;
+  /**
+   * One clear PIN entry (the social security card's PIN, which the card verifies): the pad reports each digit
+   * key in clear (30-39), the citizen presses enter, the digits come back in the result. Progress goes out as
+   * { type: 'keys', count } events (never which keys).
+   */
+  enterClearPin(request: ClearPinEntryRequest, signal?: AbortSignal): Promise<ClearPinEntryResult>;
   /** Load a PIN working key, encrypted under the pad's master key. */
   loadWorkingKey(request: LoadWorkingKeyRequest, signal?: AbortSignal): Promise<PinPadResult>;
   on(listener: (event: PinPadEvent) => void): () => void;

@@ -5,6 +5,7 @@ import type { PinPadFault, PinPadKey } from './pinpad.ts';
 import {
   type CommandName,
   commandByCode,
+  decodeClearEntry,
   decodeLoadWorkingKey,
   decodeStartEntry,
   encodeStatus,
@@ -67,8 +68,10 @@ export interface PinPadSimulatorState {
 }
 
 interface EntryInProgress extends StartEntryParameters {
-  /** The digits, held only inside the "pad" until enter builds the block. */
+  /** The digits, held only inside the "pad" until enter builds the block (or, clear, until they are sent). */
   digits: string[];
+  /** Clear PIN entry: digits go out as their own key codes and enter builds no block. */
+  clear: boolean;
 }
 
 const KEY_BY_CHAR: Readonly<Record<string, PinPadKey>> = {
@@ -175,7 +178,7 @@ export class PinPadSimulator {
       await this.line.plug();
       await this.reopen();
     }
-    if (fault === 'keyStuck' && this.mode === 'pinEntry') {
+    if (fault === 'keyStuck' && (this.mode === 'pinEntry' || this.mode === 'clearEntry')) {
       // A stuck key ends the entry: the pad cannot tell the citizen's keys from the stuck one.
       this.clearEntry();
       this.mode = 'idle';
@@ -186,7 +189,7 @@ export class PinPadSimulator {
   /** One key press, as a finger on the pad. */
   async press(key: PinPadKey): Promise<void> {
     const entry = this.entry;
-    if (this.mode !== 'pinEntry' || !entry) {
+    if ((this.mode !== 'pinEntry' && this.mode !== 'clearEntry') || !entry) {
       // Keys are disabled outside PIN entry (no plain-text mode here).
       this.log.debug('key pressed while keys are disabled');
       return;
@@ -194,6 +197,13 @@ export class PinPadSimulator {
     switch (key) {
       case 'enter':
         if (entry.digits.length < entry.minLength) return; // the pad beeps; nothing is sent
+        if (entry.clear) {
+          // The digits already went out one by one: enter only ends the entry.
+          this.clearEntry();
+          this.mode = 'idle';
+          this.log.info('clear PIN entry ended by enter');
+          return this.send(Uint8Array.of(KEY_CODES.enter, KEY_CODES.endOfInput));
+        }
         if (!this.pinKey) return;
         this.pinBlock = Buffer.from(
           encryptPinBlock(this.pinKey, entry.digits.join(''), entry.accountNumber),
@@ -215,8 +225,9 @@ export class PinPadSimulator {
       default: {
         if (entry.digits.length >= entry.maxLength) return;
         entry.digits.push(key);
-        // A sound pad never lets a digit out; the clearDigits fault plays one that does.
-        const report = this.currentFault === 'clearDigits' ? key.charCodeAt(0) : KEY_CODES.masked;
+        // In PIN entry a sound pad never lets a digit out; the clearDigits fault plays one that does.
+        const report =
+          entry.clear || this.currentFault === 'clearDigits' ? key.charCodeAt(0) : KEY_CODES.masked;
         return this.send(Uint8Array.of(report));
       }
     }
@@ -273,7 +284,7 @@ export class PinPadSimulator {
       case 'loadWorkingKey': {
         const request = decodeLoadWorkingKey(data);
         if (!request) return { status: REPLY_STATUS.badParameter };
-        if (this.mode === 'pinEntry') return { status: REPLY_STATUS.busy };
+        if (this.mode === 'pinEntry' || this.mode === 'clearEntry') return { status: REPLY_STATUS.busy };
         const key = unwrapWorkingKey(this.masterKey, request.encryptedKey);
         const checkValue = keyCheckValue(key);
         if (toHex(checkValue) !== toHex(request.checkValue)) return { status: REPLY_STATUS.keyCheckFailed };
@@ -283,11 +294,11 @@ export class PinPadSimulator {
       }
       case 'startPinEntry': {
         if (keyStuck) return { status: REPLY_STATUS.hardwareFault };
-        if (this.mode === 'pinEntry') return { status: REPLY_STATUS.busy };
+        if (this.mode === 'pinEntry' || this.mode === 'clearEntry') return { status: REPLY_STATUS.busy };
         const request = decodeStartEntry(data);
         if (!request) return { status: REPLY_STATUS.badParameter };
         if (!this.pinKey) return { status: REPLY_STATUS.keyNotLoaded };
-        this.entry = { ...request, digits: [] };
+        this.entry = { ...request, digits: [], clear: false };
         this.pinBlock = null;
         this.mode = 'pinEntry';
         this.log.info({ minLength: request.minLength, maxLength: request.maxLength }, 'PIN entry started');
@@ -300,6 +311,21 @@ export class PinPadSimulator {
         this.pinBlock = null;
         this.mode = 'idle';
         return { status: REPLY_STATUS.ok, data: block };
+      }
+      case 'startClearEntry': {
+        if (keyStuck) return { status: REPLY_STATUS.hardwareFault };
+        if (this.mode === 'pinEntry' || this.mode === 'clearEntry') return { status: REPLY_STATUS.busy };
+        const request = decodeClearEntry(data);
+        if (!request) return { status: REPLY_STATUS.badParameter };
+        // No key needed: nothing is encrypted, the card checks the PIN itself.
+        this.entry = { ...request, accountNumber: '', digits: [], clear: true };
+        this.pinBlock = null;
+        this.mode = 'clearEntry';
+        this.log.info(
+          { minLength: request.minLength, maxLength: request.maxLength },
+          'clear PIN entry started',
+        );
+        return { status: REPLY_STATUS.ok };
       }
       case 'cancelEntry':
         this.clearEntry();

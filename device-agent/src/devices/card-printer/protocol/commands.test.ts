@@ -32,6 +32,7 @@ describe('card printer command table', () => {
     toContactless: '1b' + '536963' + '0d', // "Sic"
     toPrint: '1b' + '5369' + '0d', // "Si"
     eject: '1b' + '5365' + '0d', // "Se"
+    retract: '1b' + '536572' + '0d', // "Ser" (UNCONFIRMED)
     cardPosition: '1b' + '526c723b70' + '0d', // "Rlr;p"
     rejectBox: '1b' + '526c723b68' + '0d', // "Rlr;h"
     feeder: '1b' + '5273653b66' + '0d', // "Rse;f"
@@ -67,8 +68,9 @@ describe('card printer command table', () => {
     expect(parseRejectBoxFull('CARD')).toBe(true);
     expect(parseRejectBoxFull('OK')).toBe(false);
     expect(parseCount('Rrt;count', '187')).toBe(187);
-    expect(parseStatusWord('OK')).toEqual({ coverOpen: false, jam: false });
-    expect(parseStatusWord('COVER OPEN,JAM')).toEqual({ coverOpen: true, jam: true });
+    expect(parseStatusWord('OK')).toEqual({ coverOpen: false, jam: false, cardInSlot: false });
+    expect(parseStatusWord('COVER OPEN,JAM')).toEqual({ coverOpen: true, jam: true, cardInSlot: false });
+    expect(parseStatusWord('CARD IN SLOT')).toEqual({ coverOpen: false, jam: false, cardInSlot: true });
   });
 
   it('turns error replies into codes, and nonsense into protocolError', () => {

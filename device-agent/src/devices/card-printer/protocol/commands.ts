@@ -17,7 +17,11 @@ import { CardPrinterError, type FailureCompletion } from './errors.ts';
  *   - the near-empty sensor's polarity (`0,00 Volts` = near empty, like the feeder sensor);
  *   - the print job `ESC Pdi;png;<length> CR` followed by exactly <length> bytes of a 1016x648 PNG, answered
  *     once the card is printed (real printers download one bitmap per ribbon panel in their own format);
- *   - Rlr;p answering CARD both at the print position and in the output slot until the card is taken.
+ *   - Rlr;p answering CARD both at the print position and in the output slot until the card is taken, and the
+ *     status word's `CARD IN SLOT` flag telling the two apart (so a restarted host knows a card waits there);
+ *   - the retract command `Ser`: a card presented in the output slot and not taken goes back in and drops into the
+ *     reject box (real kiosk printers retract an untaken card; the command name is our guess at the
+ *     Evolis-style set).
  */
 
 export const ESC = 0x1b;
@@ -44,12 +48,17 @@ export const COMMANDS = {
   toContactless: { text: 'Sic', duration: 'move', meaning: 'card to the contactless station' },
   toPrint: { text: 'Si', duration: 'move', meaning: 'card to the print position' },
   eject: { text: 'Se', duration: 'move', meaning: 'eject the card (output chosen by Pcem)' },
+  retract: {
+    text: 'Ser',
+    duration: 'move',
+    meaning: 'UNCONFIRMED: card presented in the output slot back in, into the reject box',
+  },
   cardPosition: { text: 'Rlr;p', duration: 'quick', meaning: 'where the card is' },
   rejectBox: { text: 'Rlr;h', duration: 'quick', meaning: 'reject box full: CARD' },
   feeder: { text: 'Rse;f', duration: 'quick', meaning: 'feeder sensor (volts)' },
   feederNearEmpty: { text: 'Rse;n', duration: 'quick', meaning: 'feeder near-empty sensor (volts)' },
   ribbonPanels: { text: 'Rrt;count', duration: 'quick', meaning: 'ribbon panels remaining' },
-  statusWord: { text: 'Rst;w', duration: 'quick', meaning: 'UNCONFIRMED: cover and jam flags' },
+  statusWord: { text: 'Rst;w', duration: 'quick', meaning: 'UNCONFIRMED: cover, jam and card-in-slot flags' },
 } as const satisfies Record<string, CommandDefinition>;
 export type CommandName = keyof typeof COMMANDS;
 
@@ -153,17 +162,21 @@ export function parseCount(command: string, reply: string): number {
 }
 
 /** Rst;w flags (UNCONFIRMED). */
-export const STATUS_FLAGS = ['COVER OPEN', 'JAM'] as const;
+export const STATUS_FLAGS = ['COVER OPEN', 'JAM', 'CARD IN SLOT'] as const;
 export type StatusFlag = (typeof STATUS_FLAGS)[number];
 
 export function formatStatusWord(flags: readonly StatusFlag[]): string {
   return flags.length === 0 ? 'OK' : flags.join(',');
 }
 
-export function parseStatusWord(reply: string): { coverOpen: boolean; jam: boolean } {
-  if (reply === 'OK') return { coverOpen: false, jam: false };
+export function parseStatusWord(reply: string): { coverOpen: boolean; jam: boolean; cardInSlot: boolean } {
+  if (reply === 'OK') return { coverOpen: false, jam: false, cardInSlot: false };
   const flags = reply.split(',');
   if (!flags.every((flag) => (STATUS_FLAGS as readonly string[]).includes(flag)))
     throw replyError(COMMANDS.statusWord.text, reply);
-  return { coverOpen: flags.includes('COVER OPEN'), jam: flags.includes('JAM') };
+  return {
+    coverOpen: flags.includes('COVER OPEN'),
+    jam: flags.includes('JAM'),
+    cardInSlot: flags.includes('CARD IN SLOT'),
+  };
 }

@@ -3,13 +3,20 @@ import {
   COMMAND_NAMES,
   COMMANDS,
   commandByCode,
+  decodeClearEntry,
+  decodeStatus,
   describeReplyStatus,
+  encodeClearEntry,
+  encodeStatus,
   hex2,
   REPLY_STATUS,
   REPLY_STATUS_TABLE,
+  requestFrame,
   statusError,
 } from './commands.ts';
 import { PinPadError } from './errors.ts';
+import { REQUESTS } from './fixtures.ts';
+import { toHex } from './frame.ts';
 
 /** Every reply status and what it must become: [ST, completion, errorCode]. */
 const EXPECTED: ReadonlyArray<readonly [number, string, string | null]> = [
@@ -46,6 +53,24 @@ describe('reply status table', () => {
 
   it('an unknown status is a protocol error', () => {
     expect(statusError('status', 0x77)).toMatchObject({ code: 'protocolError', completion: 'hardwareError' });
+  });
+});
+
+describe('clear PIN entry', () => {
+  it('encodes the start request byte for byte and checks its lengths', () => {
+    expect(toHex(requestFrame('startClearEntry', encodeClearEntry({ minLength: 6, maxLength: 6 })))).toBe(
+      REQUESTS.startClearEntry,
+    );
+    expect(decodeClearEntry(Uint8Array.of(6, 6))).toEqual({ minLength: 6, maxLength: 6 });
+    expect(decodeClearEntry(Uint8Array.of(3, 6))).toBeNull();
+    expect(decodeClearEntry(Uint8Array.of(6, 5))).toBeNull();
+    expect(() => encodeClearEntry({ minLength: 6, maxLength: 13 })).toThrow(RangeError);
+  });
+
+  it('reports its own mode in the status reply', () => {
+    const data = encodeStatus({ mode: 'clearEntry', keyLoaded: true, keyStuck: false, tamper: false });
+    expect(toHex(data)).toBe('030100');
+    expect(decodeStatus(data)).toMatchObject({ mode: 'clearEntry' });
   });
 });
 

@@ -15,6 +15,11 @@ import { buildRequest } from './frame.ts';
  * | 30 start PIN entry | min length · max length · account number (13-19 ASCII digits) | - |
  * | 31 get PIN block | - | 16-byte SM4-encrypted ISO 9564 format-0 block |
  * | 32 cancel entry | - | - |
+ * | 33 start clear PIN entry | min length · max length | - |
+ *
+ * Clear PIN entry (PROTOCOLS.md section 7): for the social security card the kiosk verifies the PIN on the
+ * card itself, so the pad reports each digit key as its own code (30-39) instead of '*' and builds no block.
+ * Mode 03 in the status reply. The host keeps the digits in memory only.
  */
 export interface CommandDefinition {
   readonly cmd: number;
@@ -27,6 +32,7 @@ export const COMMANDS = {
   startPinEntry: { cmd: 0x30, meaning: 'start PIN entry' },
   getPinBlock: { cmd: 0x31, meaning: 'get PIN block' },
   cancelEntry: { cmd: 0x32, meaning: 'cancel PIN entry' },
+  startClearEntry: { cmd: 0x33, meaning: 'start clear PIN entry' },
 } as const satisfies Record<string, CommandDefinition>;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -111,9 +117,44 @@ export function decodeLoadWorkingKey(
   return { encryptedKey: data.slice(0, WORKING_KEY_BYTES), checkValue: data.slice(WORKING_KEY_BYTES) };
 }
 
-export type PadMode = 'idle' | 'pinEntry' | 'pinReady';
+export type PadMode = 'idle' | 'pinEntry' | 'pinReady' | 'clearEntry';
 
-const MODE_BYTES: Readonly<Record<PadMode, number>> = { idle: 0x00, pinEntry: 0x01, pinReady: 0x02 };
+const MODE_BYTES: Readonly<Record<PadMode, number>> = {
+  idle: 0x00,
+  pinEntry: 0x01,
+  pinReady: 0x02,
+  clearEntry: 0x03,
+};
+
+/** The lengths of a clear PIN entry: the social security card's PIN is 6 digits (PIN_LENGTH bounds apply). */
+export interface ClearEntryParameters {
+  minLength: number;
+  maxLength: number;
+}
+
+/** Why a clear-entry request is not acceptable, or null when it is. */
+export function checkClearEntry(request: ClearEntryParameters): string | null {
+  const { minLength, maxLength } = request;
+  if (!Number.isInteger(minLength) || minLength < PIN_LENGTH.min || minLength > PIN_LENGTH.max) {
+    return `minLength must be an integer from ${PIN_LENGTH.min} to ${PIN_LENGTH.max}`;
+  }
+  if (!Number.isInteger(maxLength) || maxLength < minLength || maxLength > PIN_LENGTH.max) {
+    return `maxLength must be an integer from minLength to ${PIN_LENGTH.max}`;
+  }
+  return null;
+}
+
+export function encodeClearEntry(request: ClearEntryParameters): Uint8Array {
+  const problem = checkClearEntry(request);
+  if (problem) throw new RangeError(problem);
+  return Uint8Array.of(request.minLength, request.maxLength);
+}
+
+export function decodeClearEntry(data: Uint8Array): ClearEntryParameters | null {
+  if (data.length !== 2) return null;
+  const request = { minLength: data[0] ?? 0, maxLength: data[1] ?? 0 };
+  return checkClearEntry(request) === null ? request : null;
+}
 
 export const FAULT_BITS = { keyStuck: 0x01, tamper: 0x02 } as const;
 

@@ -24,6 +24,15 @@ export const REQUESTS = {
     '03', // ETX
     '1B', // BCC: XOR from LEN to ETX
   ),
+  startClearEntry: hex(
+    '02', // STX
+    '03', // LEN 3: CMD + min + max
+    '33', // CMD start clear PIN entry
+    '06', // min length 6
+    '06', // max length 6
+    '03', // ETX
+    '33', // BCC: 03^33^06^06^03
+  ),
   loadWorkingKey: hex(
     '02', // STX
     '15', // LEN 21: CMD + 16 key bytes + 4 check-value bytes

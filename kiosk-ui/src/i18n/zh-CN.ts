@@ -1,6 +1,10 @@
 import type {
   AssistReason,
   CameraScene,
+  CardPrinterFault,
+  CardStage,
+  CardStopReason,
+  ChipEncoderFault,
   FaceDecision,
   FaceHint,
   FaceInstruction,
@@ -241,6 +245,7 @@ export const flowKinds: Readonly<Record<Exclude<FlowKind, 'bundle'>, string>> = 
   enrollment: services.enrollment.title,
   contributionPayment: services.contributionPayment.title,
   qualificationAuth: services.qualificationAuth.title,
+  socialSecurityCard: services.socialSecurityCard.title,
 };
 
 export interface BundleText {
@@ -332,6 +337,12 @@ export const questions: Readonly<Record<QuestionId, QuestionText>> = {
     hint: '银行工作人员会当面核对您的身份证和本人',
     speech: '请工作人员帮您认证，请选择原因。银行工作人员会当面核对您的身份证和本人。',
   },
+  cardMatter: {
+    title: '请问您要办理哪项社保卡业务？',
+    en: 'What do you need for your social security card?',
+    hint: '新卡当场制作，几分钟就能拿到',
+    speech: '请问您要办理哪项社保卡业务？新卡当场制作，几分钟就能拿到。',
+  },
 };
 
 /** Words for option values the agent sends without a label. */
@@ -350,6 +361,12 @@ export const optionText: Readonly<Partial<Record<QuestionId, Readonly<Record<str
     faceCheckFailed: '刷脸没有通过',
     noReferencePhoto: '系统里没有我的照片',
   },
+  cardMatter: {
+    first: '首次申领',
+    replacement: '补卡',
+    renewal: '换卡',
+    reportLoss: '挂失',
+  },
 };
 
 /** Extra words under an option the agent sends without a detail. */
@@ -366,6 +383,12 @@ export const optionDetail: Readonly<Partial<Record<QuestionId, Readonly<Record<s
   paymentMethod: { qr: '用手机扫描屏幕上的二维码付款' },
   assistReason: {
     cannotUseCamera: '例如行动不便、看不清屏幕',
+  },
+  cardMatter: {
+    first: '第一次办社保卡',
+    replacement: '卡丢了、已经挂失，现在补一张新卡',
+    renewal: '卡坏了或到期了，换一张新卡',
+    reportLoss: '卡丢了，先把旧卡停用，防止被别人使用',
   },
 };
 
@@ -389,6 +412,11 @@ export const loadingLabels: Readonly<Record<LoadingLabel, { title: string; en: s
     en: 'Starting the camera…',
     hint: '请站在屏幕正前方，摘下帽子和口罩',
   },
+  preparingCard: {
+    title: '正在准备制卡，请稍候…',
+    en: 'Getting ready to make your card…',
+    hint: '请不要离开',
+  },
 };
 
 /** Names of the items a result reports, by the agent's item key. */
@@ -400,6 +428,7 @@ export const itemNames: Readonly<Record<string, string>> = {
   document: '证明打印',
   receipt: '回执打印',
   authentication: '待遇领取资格认证',
+  card: '社保卡',
 };
 export const itemName = (item: string): string =>
   Object.hasOwn(itemNames, item) ? (itemNames[item] ?? item) : item;
@@ -737,4 +766,144 @@ export const faceText = {
     confirm: '确认是本人',
     speech: '请工作人员当面核对身份证和本人，无误请点确认是本人。',
   },
+} as const;
+
+// ---------- social security card made at the kiosk (issue 4) ----------
+
+/**
+ * The stages of making a card, as the progress list names them. 'blank' and 'take' both move a card, so they
+ * are worded apart (准备空白卡 / 取卡): two lines both saying 取卡 would confuse.
+ */
+export const cardStages: Readonly<Record<CardStage, { name: string; doing: string }>> = {
+  blank: { name: '准备空白卡', doing: '机器正在取出一张空白卡' },
+  chip: { name: '写入芯片', doing: '正在把您的社保信息写进卡上的芯片' },
+  check: { name: '核对芯片', doing: '正在检查芯片里的信息有没有写对' },
+  print: { name: '打印卡面', doing: '正在把您的照片和姓名印到卡上' },
+  pin: { name: '设置密码', doing: '请您在密码键盘上设置密码' },
+  activate: { name: '启用', doing: '正在开通您的社保卡' },
+  take: { name: '取卡', doing: '请从出卡口取走您的社保卡' },
+};
+
+/** Why making the card stopped: what happened, and what happens next, in plain words. */
+export const cardStops: Readonly<Record<CardStopReason, { title: string; en: string; detail: string }>> = {
+  noStock: {
+    title: '本机空白卡已用完',
+    en: 'This kiosk has no blank cards left',
+    detail: '现在不能在本机制卡。工作人员补充空白卡后就可以办理，也可以到社保窗口或其他网点办理。',
+  },
+  deviceFault: {
+    title: '制卡机出了故障，暂时不能制卡',
+    en: 'The card printer has a fault',
+    detail: '这不是您的问题。工作人员修好机器后就可以办理，也可以到社保窗口办理。',
+  },
+  attemptsExhausted: {
+    title: '几次制卡都没有成功',
+    en: 'The card could not be made',
+    detail:
+      '机器试了几张卡都没有做好，没做好的卡已收进机器内的安全卡箱，不会被别人拿走。请联系大堂工作人员。',
+  },
+  notTaken: {
+    title: '您没有取走社保卡',
+    en: 'The card was not taken',
+    detail: '卡片已收回机器内的安全卡箱，请联系大堂工作人员领取。',
+  },
+  pinNotSet: {
+    title: '密码没有设置好',
+    en: 'The PIN was not set',
+    detail: '没有设置密码的卡不能使用，已收进机器内的安全卡箱，不会被别人拿走。请联系大堂工作人员。',
+  },
+};
+
+/** "约还需 N 秒/分钟": seconds below a minute, else whole minutes rounded up. */
+export function cardTimeLeft(seconds: number): string {
+  return seconds < 60 ? `约还需${seconds}秒` : `约还需${Math.ceil(seconds / 60)}分钟`;
+}
+
+export const cardText = {
+  progress: {
+    title: '正在制作您的社保卡',
+    en: 'Your card is being made',
+    stagesLabel: '制卡步骤',
+    states: { done: '已完成', current: '正在进行', todo: '等待中' },
+    attempt: (attempt: number, max: number) => `正在制作第${attempt}张卡（最多${max}张）`,
+    stay: '请不要离开，制卡期间不能返回',
+    speech: (stage: string, doing: string) => `正在制作您的社保卡，现在是：${stage}。${doing}。请不要离开。`,
+  },
+  pin: {
+    newTitle: (length: number) => `请在密码键盘上输入${length}位新密码，按确认键`,
+    repeatTitle: '请再输入一次',
+    repeatHint: (length: number) => `再输入一次刚才的${length}位密码，按确认键`,
+    en: { new: 'Choose a PIN on the PIN pad', repeat: 'Enter the same PIN again' },
+    cover: '输入时请用另一只手遮挡密码键盘',
+    correct: '输错了，请按密码键盘上的“更正”键重新输入',
+    mismatch: '两次输入的密码不一致，请重新设置',
+    noDigits: '屏幕上不会显示密码',
+    typed: (count: number, length: number) => `已输入${count}位，共${length}位`,
+    secondsLeft: (seconds: number) => `还剩${seconds}秒`,
+    pictureLabel: '示意图：用一只手遮挡，在密码键盘上输入密码',
+    padUnavailable: '密码键盘暂时不能使用，请联系工作人员',
+    speechNew: (length: number) => `请在密码键盘上输入${length}位新密码，输入时请用手遮挡，输完后按确认键。`,
+    speechRepeat: '请在密码键盘上再输入一次刚才的密码，输完后按确认键。',
+  },
+  take: {
+    title: '请取走您的社保卡',
+    en: 'Please take your card',
+    cardNumber: '社保卡号',
+    where: '卡在出卡口，请拿好',
+    secondsLeft: (seconds: number) => `还剩${seconds}秒`,
+    late: '超时未取，卡片会收回机器内的安全卡箱',
+    pictureLabel: '示意图：社保卡从出卡口伸出，请取走',
+    speech: '请取走您的社保卡。卡在出卡口，请拿好。',
+  },
+  stopped: {
+    kept: '您的申请已保留，可到柜台或下次来本机继续办理',
+    notKept: '这次申请没有保留，需要时请重新申请',
+    staffAlerted: '已通知工作人员',
+    askStaff: '请点“呼叫工作人员”，请大堂工作人员帮助',
+    reference: '受理编号（请给工作人员看）',
+    home: '返回首页',
+  },
+} as const;
+
+export const cardPrinterFaultLabels: Readonly<Record<CardPrinterFault, string>> = {
+  none: '无故障 none',
+  feederEmpty: '空白卡用完 feederEmpty',
+  jam: '卡住（需维修）jam',
+  jamOnce: '卡住一次 jamOnce',
+  ribbonOut: '色带用完 ribbonOut',
+  rejectBoxFull: '废卡箱满 rejectBoxFull',
+  coverOpen: '机盖打开 coverOpen',
+  cardNotTaken: '不取卡 cardNotTaken',
+};
+
+export const chipFaultLabels: Readonly<Record<ChipEncoderFault, string>> = {
+  none: '无故障 none',
+  noCard: '无卡 noCard',
+  muteCard: '芯片无应答 muteCard',
+  writeError: '写入失败 writeError',
+  readBackCorruption: '读回不一致 readBackCorruption',
+};
+
+export const cardSimulatorText = {
+  title: '模拟制卡机',
+  chipTitle: '模拟芯片写卡器',
+  current: '当前故障',
+  feeder: '空白卡',
+  rejectBox: '废卡箱',
+  slot: '出卡口',
+  cardInSlot: '有卡',
+  slotEmpty: '空',
+  count: (n: number) => `${n}张`,
+  take: '取走卡片',
+  devices: '设备状态',
+  printer: '制卡机',
+  encoder: '芯片写卡器',
+  deviceStates: {
+    online: '正常',
+    busy: '工作中',
+    offline: '离线',
+    hardwareError: '硬件故障',
+    noDevice: '未接',
+  },
+  feederStates: { ok: '卡充足', low: '卡不多', out: '无卡', unknown: '不详' },
 } as const;

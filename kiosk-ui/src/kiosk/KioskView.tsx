@@ -72,7 +72,11 @@ export function KioskView({ state }: { state: KioskState }) {
             <Screen key={screenKey} state={state} />
           </div>
           {state.simulator ? (
-            <SimulatorDock simulator={state.simulator} step={state.flow?.step ?? null} />
+            <SimulatorDock
+              simulator={state.simulator}
+              step={state.flow?.step ?? null}
+              devices={state.devices}
+            />
           ) : null}
         </div>
       </ProblemShownContext>

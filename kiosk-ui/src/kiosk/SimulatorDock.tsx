@@ -1,24 +1,50 @@
 import {
   CameraScene,
+  CardPrinterFault,
+  ChipEncoderFault,
   type CommandResponse,
+  type DevicesStatus,
   type FlowStep,
   IdCardFault,
+  type PeripheralStatus,
   type SimulatorView,
 } from '@sik/contract';
 import { useEffect, useState } from 'react';
 import { useSendCommand } from '../agent/context.tsx';
 import { Button } from '../components/Button.tsx';
-import { cameraScenes, cardTypes, faultLabels, zh } from '../i18n/zh-CN.ts';
+import {
+  cameraScenes,
+  cardPrinterFaultLabels,
+  cardSimulatorText,
+  cardTypes,
+  chipFaultLabels,
+  faultLabels,
+  zh,
+} from '../i18n/zh-CN.ts';
 import { useCommand } from './commands.tsx';
 
 /**
  * For demos and tests only (the agent sends `simulator` only when its devices are simulated): a panel in its
  * own column at the right edge, so it never covers the citizen's buttons. Collapses to a narrow strip.
  */
-export function SimulatorDock({ simulator, step }: { simulator: SimulatorView; step: FlowStep | null }) {
+export function SimulatorDock({
+  simulator,
+  step,
+  devices,
+}: {
+  simulator: SimulatorView;
+  step: FlowStep | null;
+  devices: DevicesStatus;
+}) {
   const [open, setOpen] = useState(true);
   const run = useCommand();
   const onReader = simulator.citizens.find((c) => c.key === simulator.cardOnReader);
+  const cardPrinter =
+    simulator.cardPrinter !== null ? (
+      <SimulatedCardPrinter printer={simulator.cardPrinter} devices={devices} />
+    ) : null;
+  // While a card is being made its controls come first; otherwise the citizens do.
+  const cardFirst = step !== null && CARD_STEPS.has(step.type);
   return (
     <aside
       className={`dock ${open ? 'dock-open' : 'dock-closed'}`}
@@ -45,7 +71,8 @@ export function SimulatorDock({ simulator, step }: { simulator: SimulatorView; s
               ? zh.simulator.empty
               : (onReader?.label ?? simulator.cardOnReader)}
           </p>
-          {step?.type === 'pin' ? <SimulatedPinPad /> : null}
+          {step?.type === 'pin' || step?.type === 'cardPin' ? <SimulatedPinPad /> : null}
+          {cardFirst ? cardPrinter : null}
           {step?.type === 'qr' ? (
             <section className="dock-section" aria-labelledby="sim-qr-title">
               <h3 className="dock-heading" id="sim-qr-title">
@@ -106,9 +133,91 @@ export function SimulatorDock({ simulator, step }: { simulator: SimulatorView; s
               ))}
             </select>
           </label>
+          {cardFirst ? null : cardPrinter}
         </div>
       ) : null}
     </aside>
+  );
+}
+
+const CARD_STEPS: ReadonlySet<FlowStep['type']> = new Set([
+  'cardProgress',
+  'cardPin',
+  'cardTake',
+  'cardStopped',
+]);
+
+type SimulatedPrinter = NonNullable<SimulatorView['cardPrinter']>;
+
+const deviceLine = (name: string, status: PeripheralStatus) =>
+  `${name}：${cardSimulatorText.deviceStates[status.device]}${status.detail ? `（${status.detail}）` : ''}`;
+
+/**
+ * The simulated card printer and its chip encoder: their state and counts, a button per fault (the current one
+ * pressed), and the citizen's hand taking the card out of the slot.
+ */
+function SimulatedCardPrinter({ printer, devices }: { printer: SimulatedPrinter; devices: DevicesStatus }) {
+  const run = useCommand();
+  const text = cardSimulatorText;
+  return (
+    <section className="dock-section" aria-labelledby="sim-card-title" data-testid="sim-card-printer">
+      <h3 className="dock-heading" id="sim-card-title">
+        {text.title}
+      </h3>
+      <p className="dock-status" data-testid="sim-card-devices">
+        {deviceLine(text.printer, devices.cardPrinter)}
+        <br />
+        {deviceLine(text.encoder, devices.chipEncoder)}
+      </p>
+      <dl className="dock-staff">
+        <dt>{text.feeder}</dt>
+        <dd data-testid="sim-card-feeder" data-count={printer.feeder}>
+          {text.count(printer.feeder)}（{text.feederStates[devices.cardPrinter.media]}）
+        </dd>
+        <dt>{text.rejectBox}</dt>
+        <dd data-testid="sim-card-reject-box" data-count={printer.rejectBox}>
+          {text.count(printer.rejectBox)}
+        </dd>
+        <dt>{text.slot}</dt>
+        <dd data-testid="sim-card-slot" data-card={printer.cardInSlot}>
+          {printer.cardInSlot ? text.cardInSlot : text.slotEmpty}
+        </dd>
+      </dl>
+      {/* Always enabled: the simulator answers taken: false for an empty slot, and a test need not race the view. */}
+      <Button testId="sim-take-card" onPress={() => run('sim.takeCard', {})}>
+        {text.take}
+      </Button>
+      <h4 className="dock-heading">
+        {text.current}：{cardPrinterFaultLabels[printer.fault]}
+      </h4>
+      <div className="dock-scenes">
+        {CardPrinterFault.options.map((fault) => (
+          <Button
+            key={fault}
+            testId={`sim-card-fault-${fault}`}
+            pressed={fault === printer.fault}
+            onPress={() => run('sim.cardPrinterFault', { fault })}
+          >
+            {cardPrinterFaultLabels[fault]}
+          </Button>
+        ))}
+      </div>
+      <h4 className="dock-heading">
+        {text.chipTitle}：{chipFaultLabels[printer.chipFault]}
+      </h4>
+      <div className="dock-scenes">
+        {ChipEncoderFault.options.map((fault) => (
+          <Button
+            key={fault}
+            testId={`sim-chip-fault-${fault}`}
+            pressed={fault === printer.chipFault}
+            onPress={() => run('sim.chipFault', { fault })}
+          >
+            {chipFaultLabels[fault]}
+          </Button>
+        ))}
+      </div>
+    </section>
   );
 }
 

@@ -42,6 +42,16 @@ export const exampleSimulator: SimulatorView = {
     },
   ],
   cameraScene: 'cardHolder',
+  cardPrinter: null,
+};
+
+/** The dock with a simulated card printer: blanks in the feeder, a rejected card, nothing in the slot. */
+export const exampleCardPrinter: NonNullable<SimulatorView['cardPrinter']> = {
+  fault: 'none',
+  chipFault: 'none',
+  feeder: 47,
+  rejectBox: 1,
+  cardInSlot: false,
 };
 
 const peripheral = { device: 'online', media: 'ok', detail: null } as const;
@@ -51,6 +61,8 @@ const devicesWith = (idcard: KioskState['devices']['idcard']): KioskState['devic
   receiptPrinter: peripheral,
   a4Printer: peripheral,
   camera: { ...peripheral, media: 'unknown' },
+  cardPrinter: peripheral,
+  chipEncoder: { ...peripheral, media: 'unknown' },
 });
 
 function base(now: number): KioskState {
@@ -97,6 +109,17 @@ const elder =
 const withSimulator =
   (example: KioskExample, cardOnReader: string | null = null): KioskExample =>
   (now) => ({ ...example(now), simulator: { ...exampleSimulator, cardOnReader } });
+
+const withCardPrinter =
+  (example: KioskExample, printer: Partial<NonNullable<SimulatorView['cardPrinter']>> = {}): KioskExample =>
+  (now) => ({
+    ...example(now),
+    simulator: {
+      ...exampleSimulator,
+      cardOnReader: 'resident',
+      cardPrinter: { ...exampleCardPrinter, ...printer },
+    },
+  });
 
 const attract: KioskExample = (now) => base(now);
 const awaitCard: KioskExample = (now) => ({ ...base(now), phase: 'awaitCard', idle: idle(now, false) });
@@ -151,6 +174,14 @@ const elderFlowNames = [
   'authStaffSignInFailed',
   'authStaffConfirm',
   'authDone',
+  'cardMatter',
+  'cardPreparing',
+  'cardProgressRetry',
+  'cardPinMismatch',
+  'cardTake',
+  'cardStoppedNotTaken',
+  'cardStoppedAttempts',
+  'cardDone',
 ] as const satisfies readonly FlowExampleName[];
 type ElderFlowKey = `elderFlow${Capitalize<(typeof elderFlowNames)[number]>}`;
 const elderFlowKioskExamples = Object.fromEntries(
@@ -214,6 +245,20 @@ export const kioskExamples = {
     devices: {
       ...devicesWith({ device: 'online', media: 'present', detail: null }),
       pinpad: { device: 'offline', media: 'unknown', detail: 'no answer' },
+    },
+  }),
+  flowCardProgressWithDock: withCardPrinter(inFlow('cardProgressPrint')),
+  flowCardPinWithDock: withCardPrinter(inFlow('cardPinNew')),
+  flowCardTakeWithDock: withCardPrinter(inFlow('cardTake'), { cardInSlot: true }),
+  elderFlowCardTakeWithDock: elder(withCardPrinter(inFlow('cardTake'), { cardInSlot: true })),
+  flowCardStoppedPrinterFault: (now) => ({
+    ...withCardPrinter(inFlow('cardStoppedDeviceFault'), { fault: 'ribbonOut', chipFault: 'writeError' })(
+      now,
+    ),
+    devices: {
+      ...devicesWith({ device: 'online', media: 'present', detail: null }),
+      cardPrinter: { device: 'hardwareError', media: 'low', detail: 'ribbon out' },
+      chipEncoder: { device: 'online', media: 'unknown', detail: null },
     },
   }),
   homeBundleUnavailable: (now) => ({

@@ -5,6 +5,10 @@ import { NoticeBanner } from '../../components/NoticeBanner.tsx';
 import { bundleText, flowKinds, flowText } from '../../i18n/zh-CN.ts';
 import { useCommand } from '../commands.tsx';
 import { Page } from '../Page.tsx';
+import { CardPinStep, cardPinSpeech } from './CardPinStep.tsx';
+import { CardProgressStep, cardProgressSpeech } from './CardProgressStep.tsx';
+import { CardStoppedStep, cardStoppedSpeech } from './CardStoppedStep.tsx';
+import { CardTakeStep, cardTakeSpeech } from './CardTakeStep.tsx';
 import { ChooseStep, chooseSpeech } from './ChooseStep.tsx';
 import { CommitmentStep, commitmentSpeech } from './CommitmentStep.tsx';
 import { ConfirmStep, confirmSpeech } from './ConfirmStep.tsx';
@@ -82,6 +86,14 @@ function StepBody({ flow, state }: { flow: FlowView; state: KioskState }): React
       return <StaffSignInStep step={step} flow={flow} state={state} />;
     case 'staffConfirm':
       return <StaffConfirmStep step={step} flow={flow} state={state} />;
+    case 'cardProgress':
+      return <CardProgressStep step={step} flow={flow} state={state} />;
+    case 'cardPin':
+      return <CardPinStep step={step} flow={flow} state={state} />;
+    case 'cardTake':
+      return <CardTakeStep step={step} flow={flow} state={state} />;
+    case 'cardStopped':
+      return <CardStoppedStep step={step} flow={flow} state={state} />;
   }
 }
 
@@ -125,6 +137,14 @@ export function stepSpeech(flow: FlowView): string {
       return staffSignInSpeech(step);
     case 'staffConfirm':
       return staffConfirmSpeech(step);
+    case 'cardProgress':
+      return cardProgressSpeech(step);
+    case 'cardPin':
+      return cardPinSpeech(step);
+    case 'cardTake':
+      return cardTakeSpeech(step);
+    case 'cardStopped':
+      return cardStoppedSpeech(step);
   }
 }
 
@@ -135,9 +155,15 @@ export function flowSpeech(flow: FlowView): string {
   return `${error}${flowTitle(flow)}。${progress}${stepSpeech(flow)}`;
 }
 
-/** While money or a submission is in flight the agent will not let the citizen leave; the UI says the same. */
+/**
+ * While money or a submission is in flight, or a card is being made for the citizen (a half-made card would go
+ * to the secure box), the agent will not let the citizen leave; the UI says the same.
+ */
 const committing = (flow: FlowView) =>
-  flow.step.type === 'loading' && (flow.step.label === 'paying' || flow.step.label === 'submitting');
+  (flow.step.type === 'loading' && (flow.step.label === 'paying' || flow.step.label === 'submitting')) ||
+  flow.step.type === 'cardProgress' ||
+  flow.step.type === 'cardPin' ||
+  flow.step.type === 'cardTake';
 
 /**
  * Phase 'service': one step of a flow per screen. Above the step: the service's name and 第n步/共m步, and the

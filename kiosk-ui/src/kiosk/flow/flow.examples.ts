@@ -84,6 +84,44 @@ const capture = (
   secondsLeft: more.secondsLeft ?? 18,
 });
 
+const cardProgress = (
+  stage: Extract<FlowStep, { type: 'cardProgress' }>['stage'],
+  stagesDone: Extract<FlowStep, { type: 'cardProgress' }>['stagesDone'],
+  more: { secondsLeft?: number; attempt?: number; notice?: string | null } = {},
+): FlowStep => ({
+  type: 'cardProgress',
+  stage,
+  stagesDone,
+  secondsLeft: more.secondsLeft ?? 95,
+  attempt: more.attempt ?? 1,
+  maxAttempts: 3,
+  notice: more.notice ?? null,
+});
+
+const cardPin = (
+  phase: 'new' | 'repeat',
+  keysEntered: number,
+  more: { mismatch?: boolean; secondsLeft?: number } = {},
+): FlowStep => ({
+  type: 'cardPin',
+  phase,
+  keysEntered,
+  pinLength: 6,
+  mismatch: more.mismatch ?? false,
+  secondsLeft: more.secondsLeft ?? 48,
+});
+
+const cardStopped = (
+  reason: Extract<FlowStep, { type: 'cardStopped' }>['reason'],
+  more: { applicationKept?: boolean; staffAlerted?: boolean; reference?: string | null } = {},
+): FlowStep => ({
+  type: 'cardStopped',
+  reason,
+  applicationKept: more.applicationKept ?? true,
+  staffAlerted: more.staffAlerted ?? true,
+  reference: more.reference === undefined ? 'SK2025-000031' : more.reference,
+});
+
 export const flowExamples = {
   // ---- records query ----
   recordsLoading: view('recordsQuery', { type: 'loading', label: 'records' }),
@@ -540,6 +578,71 @@ export const flowExamples = {
         status: 'done',
         message: '工作人员已帮您认证，有效到2026年9月9日。暂停的养老金将恢复发放。',
         reference: 'RZ2025-001235',
+      },
+    ],
+    printed: 'receipt',
+    printProblem: null,
+  }),
+
+  // ---- social security card, made at the kiosk ----
+  cardMatter: view(
+    'socialSecurityCard',
+    {
+      type: 'choose',
+      question: 'cardMatter',
+      options: [
+        { value: 'first', disabled: true, detail: '您已经有社保卡了' },
+        { value: 'replacement', disabled: true, detail: '请先挂失旧卡' },
+        { value: 'renewal' },
+        { value: 'reportLoss' },
+      ],
+      selected: null,
+    },
+    steps(1, 3),
+  ),
+  cardPreparing: view('socialSecurityCard', { type: 'loading', label: 'preparingCard' }),
+  cardProgressBlank: view('socialSecurityCard', cardProgress('blank', [], { secondsLeft: 150 })),
+  cardProgressPrint: view(
+    'socialSecurityCard',
+    cardProgress('print', ['blank', 'chip', 'check'], { secondsLeft: 40 }),
+  ),
+  cardProgressRetry: view(
+    'socialSecurityCard',
+    cardProgress('chip', ['blank'], {
+      secondsLeft: 130,
+      attempt: 2,
+      notice: '第一张卡制作失败，正在用新卡重新制作',
+    }),
+  ),
+  cardProgressActivate: view(
+    'socialSecurityCard',
+    cardProgress('activate', ['blank', 'chip', 'check', 'print', 'pin', 'take'], { secondsLeft: 0 }),
+  ),
+  cardPinNew: view('socialSecurityCard', cardPin('new', 2)),
+  cardPinRepeat: view('socialSecurityCard', cardPin('repeat', 5, { secondsLeft: 31 })),
+  cardPinMismatch: view('socialSecurityCard', cardPin('new', 0, { mismatch: true, secondsLeft: 60 })),
+  cardTake: view('socialSecurityCard', { type: 'cardTake', maskedCardNumber: 'A12****78', secondsLeft: 52 }),
+  cardStoppedNoStock: view('socialSecurityCard', cardStopped('noStock', { staffAlerted: true })),
+  cardStoppedDeviceFault: view('socialSecurityCard', cardStopped('deviceFault')),
+  cardStoppedAttempts: view('socialSecurityCard', cardStopped('attemptsExhausted')),
+  cardStoppedNotTaken: view('socialSecurityCard', cardStopped('notTaken')),
+  cardStoppedPinNotSet: view(
+    'socialSecurityCard',
+    cardStopped('pinNotSet', { staffAlerted: false, applicationKept: true }),
+  ),
+  cardStoppedNoReference: view(
+    'socialSecurityCard',
+    cardStopped('deviceFault', { applicationKept: false, staffAlerted: false, reference: null }),
+  ),
+  cardDone: view('socialSecurityCard', {
+    type: 'result',
+    outcome: 'success',
+    items: [
+      {
+        item: 'card',
+        status: 'done',
+        message: '社保卡已制好并启用，可以马上使用。请妥善保管，不要把密码告诉别人。',
+        reference: 'SK2025-000031',
       },
     ],
     printed: 'receipt',

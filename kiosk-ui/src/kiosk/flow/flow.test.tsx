@@ -94,6 +94,10 @@ describe('every flow example', () => {
         'faceFailed',
         'staffSignIn',
         'staffConfirm',
+        'cardProgress',
+        'cardPin',
+        'cardTake',
+        'cardStopped',
       ].sort(),
     );
     const elderTypes = new Set(
@@ -611,6 +615,7 @@ describe('wording', () => {
       'paying',
       'printing',
       'preparingCamera',
+      'preparingCard',
     ] as const) {
       expect(loadingLabels[l].title).toMatch(/\S/);
     }

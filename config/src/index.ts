@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { AuthenticationConfig } from './authentication.ts';
 import { BundlesConfig, defaultBundles } from './bundles.ts';
 import { CameraDeviceConfig } from './camera.ts';
+import { CardPrinterDeviceConfig } from './card-printer.ts';
 import { CardsConfig } from './cards.ts';
+import { ChipEncoderDeviceConfig } from './chip-encoder.ts';
 import { FaceCheckConfig } from './face.ts';
 
 export * from './authentication.ts';
@@ -12,6 +14,7 @@ export * from './bundles.ts';
 export * from './camera.ts';
 export * from './card-printer.ts';
 export * from './cards.ts';
+export * from './chip-encoder.ts';
 export * from './face.ts';
 
 /**
@@ -114,6 +117,9 @@ export const AgentConfig = z.object({
       receiptPrinter: ReceiptPrinterDeviceConfig.default({ driver: 'simulator' }),
       a4Printer: A4PrinterDeviceConfig.default({ driver: 'simulator' }),
       camera: CameraDeviceConfig.default({ driver: 'simulator' }),
+      /** The demo: simulated with realistic timings, linked to the simulated chip encoder (one card unit). */
+      cardPrinter: CardPrinterDeviceConfig.default({ driver: 'simulator', timing: 'realistic' }),
+      chipEncoder: ChipEncoderDeviceConfig.default(ChipEncoderDeviceConfig.parse({ driver: 'simulator' })),
     })
     .default({
       idcard: { driver: 'simulator' },
@@ -121,6 +127,8 @@ export const AgentConfig = z.object({
       receiptPrinter: { driver: 'simulator' },
       a4Printer: { driver: 'simulator' },
       camera: { driver: 'simulator' },
+      cardPrinter: { driver: 'simulator', timing: 'realistic' },
+      chipEncoder: ChipEncoderDeviceConfig.parse({ driver: 'simulator' }),
     }),
   /** The on-device face check for qualification authentication. */
   face: FaceCheckConfig.default(FaceCheckConfig.parse({})),
@@ -225,10 +233,9 @@ export const ServerConfig = z.object({
 export type ServerConfig = z.infer<typeof ServerConfig>;
 
 function defaultServices(): ServiceTile[] {
-  // Card issuance has no flow yet: its tile says so until it lands.
   return [
     { id: 'qualificationAuth', available: true },
-    { id: 'socialSecurityCard', available: false },
+    { id: 'socialSecurityCard', available: true },
     { id: 'recordsQuery', available: true },
     { id: 'rightsRecordPrint', available: true },
     { id: 'contributionPayment', available: true },

@@ -32,6 +32,10 @@ describe('device agent over its socket', () => {
       uiDistDir: null,
       listen: { host: '127.0.0.1', port: 0 },
       serverTimeoutMs: 500,
+      devices: {
+        cardPrinter: { driver: 'simulator', timing: 'instant' },
+        chipEncoder: { driver: 'simulator' },
+      },
     });
     agent = await startAgent(config, { socketToken: 'test-token' });
     client = io(agent.socket.url, { auth: { token: 'test-token' }, transports: ['websocket'] });
@@ -83,5 +87,42 @@ describe('device agent over its socket', () => {
     await expect.poll(() => latest().phase, { timeout: 10_000 }).toBe('attract');
     expect(latest().session).toBeNull();
     expect(agent.session.currentIdentity()).toBeNull();
+  });
+
+  it('sim.pinpadKeys types the social security card PIN of a clear entry', async () => {
+    const entry = agent.pinpad.pinpad.enterClearPin({ minLength: 6, maxLength: 6, timeoutMs: 10_000 });
+    await expect.poll(() => agent.pinpad.pinpad.status.device, { timeout: 5000 }).toBe('busy');
+    expect(await send('sim.pinpadKeys', { keys: '135790E' })).toEqual({ ok: true, data: {} });
+    expect(await entry).toEqual({ completion: 'success', pin: '135790' });
+  });
+
+  it('publishes the card printer and chip encoder, and the dock drives the linked card unit', async () => {
+    await expect.poll(() => latest().devices.cardPrinter.device, { timeout: 10_000 }).toBe('online');
+    expect(latest().devices.cardPrinter.media).toBe('ok');
+    expect(latest().devices.chipEncoder).toMatchObject({ device: 'online', media: 'unknown' });
+    expect(latest().simulator?.cardPrinter).toEqual({
+      fault: 'none',
+      chipFault: 'none',
+      feeder: 50,
+      rejectBox: 0,
+      cardInSlot: false,
+    });
+    expect(await send('sim.cardPrinterFault', { fault: 'cardNotTaken' })).toEqual({ ok: true, data: {} });
+    expect(await send('sim.chipFault', { fault: 'muteCard' })).toEqual({ ok: true, data: {} });
+    expect(latest().simulator?.cardPrinter).toMatchObject({ fault: 'cardNotTaken', chipFault: 'muteCard' });
+    expect(await send('sim.chipFault', { fault: 'none' })).toEqual({ ok: true, data: {} });
+    expect(await send('sim.takeCard', {})).toEqual({ ok: true, data: { taken: false } });
+    // A card presented in the slot: the dock sees it, the citizen takes it.
+    const { printer } = agent.cardUnit.printer;
+    expect(await printer.pickToContact()).toMatchObject({ completion: 'success' });
+    expect(await printer.eject()).toMatchObject({ completion: 'success' });
+    await expect.poll(() => latest().simulator?.cardPrinter?.cardInSlot, { timeout: 10_000 }).toBe(true);
+    expect(latest().simulator?.cardPrinter?.feeder).toBe(49);
+    expect(await send('sim.takeCard', {})).toEqual({ ok: true, data: { taken: true } });
+    expect(latest().simulator?.cardPrinter?.cardInSlot).toBe(false);
+    expect(await send('sim.cardPrinterFault', { fault: 'onFire' })).toMatchObject({
+      ok: false,
+      code: 'INVALID_INPUT',
+    });
   });
 });

@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import type { AgentConfig } from '@sik/config';
 import type { DevicesStatus, PeripheralStatus } from '@sik/contract';
+import { renderCardFace } from './cards/card-face.ts';
 import { type CameraDevice, createCameraDevice } from './devices/camera/factory.ts';
+import type { CardPrinterStatus } from './devices/card-printer/card-printer.ts';
+import { type CardUnitDevices, createCardUnitDevices } from './devices/card-unit/card-unit.ts';
 import {
   type A4PrinterDevice,
   createA4PrinterDevice,
@@ -13,11 +16,15 @@ import {
   type ReceiptPrinterDevice,
 } from './devices/index.ts';
 import { createFaceEngine, runFaceCheck } from './face/face-check.ts';
+import type { CardIssuing } from './flows/card-issuance.ts';
 import { createFlowFactory } from './flows/factory.ts';
 import { peripheralsFromDevices } from './flows/peripherals-from-devices.ts';
 import type { FaceCheckDeps } from './flows/qualification-auth.ts';
 import { startPaymentRecovery } from './flows/recovery.ts';
 import { createFlowServices } from './flows/server-services.ts';
+import { createCardServer } from './issuance/card-server.ts';
+import { startIssuanceRecovery } from './issuance/recovery.ts';
+import { DEFAULT_ISSUANCE_CONFIG, type IssuanceConfig } from './issuance/types.ts';
 import { Journal } from './journal/journal.ts';
 import { createLogger } from './log.ts';
 import { createServerClient, type ServerClient } from './server-client/client.ts';
@@ -40,6 +47,8 @@ export interface Agent {
   a4Printer: A4PrinterDevice;
   /** The face check camera (status noDevice when devices.camera.driver is 'none'). */
   camera: CameraDevice;
+  /** The card printer with the chip encoder at its contact station (a linked simulator in the demo). */
+  cardUnit: CardUnitDevices;
   journal: Journal;
   stop(): Promise<void>;
 }
@@ -52,6 +61,18 @@ const peripheral = (status: { device: PeripheralStatus['device']; media: string;
       status.media === 'ok' || status.media === 'low' || status.media === 'out' ? status.media : 'unknown',
     detail: status.detail,
   }) satisfies PeripheralStatus;
+
+/** The card printer as the kiosk publishes it: its media is the blank-card feeder. */
+const cardPrinterPeripheral = (status: CardPrinterStatus): PeripheralStatus => ({
+  device: status.device,
+  media:
+    status.feeder === 'ok' || status.feeder === 'low'
+      ? status.feeder
+      : status.feeder === 'empty'
+        ? 'out'
+        : 'unknown',
+  detail: status.detail,
+});
 
 /**
  * Wires one kiosk: the kiosk key and server client, the ID card reader (real or simulated, chosen by config),
@@ -72,6 +93,12 @@ export async function startAgent(config: AgentConfig, opts: { socketToken?: stri
   const receiptPrinter = await createReceiptPrinterDevice(config.devices.receiptPrinter);
   const a4Printer = await createA4PrinterDevice(config.devices.a4Printer);
   const camera = await createCameraDevice(config.devices.camera);
+  const cardUnit = await createCardUnitDevices({
+    cardPrinter: config.devices.cardPrinter,
+    chipEncoder: config.devices.chipEncoder,
+  });
+  const printer = cardUnit.printer.printer;
+  const encoder = cardUnit.encoder.encoder;
   // The engine's worker and models load on the first face check, not at boot: most visits never need them.
   const engine = config.devices.camera.driver === 'none' ? null : createFaceEngine();
   const faceCheck: FaceCheckDeps | null = engine
@@ -85,7 +112,18 @@ export async function startAgent(config: AgentConfig, opts: { socketToken?: stri
     receiptPrinter: peripheral(receiptPrinter.printer.status),
     a4Printer: peripheral(a4Printer.printer.status),
     camera: { device: camera.camera.status.device, media: 'unknown', detail: camera.camera.status.detail },
+    cardPrinter: cardPrinterPeripheral(printer.status),
+    chipEncoder: { device: encoder.status.device, media: 'unknown', detail: encoder.status.detail },
   });
+  // The bank name printed on card faces comes from the server's answer to whoAmI below.
+  const issuanceConfig: IssuanceConfig = { ...DEFAULT_ISSUANCE_CONFIG };
+  const cardIssuing: CardIssuing = {
+    printer,
+    encoder,
+    server: createCardServer(server),
+    renderFace: (data) => renderCardFace(data),
+    config: issuanceConfig,
+  };
 
   let session: KioskSession | null = null;
   const createFlow = createFlowFactory({
@@ -98,6 +136,7 @@ export async function startAgent(config: AgentConfig, opts: { socketToken?: stri
     journal,
     activity: () => session?.activity(),
     faceCheck,
+    cardIssuing,
   });
   session = new KioskSession({
     kioskId: config.kioskId,
@@ -113,6 +152,7 @@ export async function startAgent(config: AgentConfig, opts: { socketToken?: stri
     ...(pinpad.simulator ? { pinpad: pinpad.simulator } : {}),
     ...(config.gatewaySimulatorUrl ? { gateway: gatewayPhone(config.gatewaySimulatorUrl) } : {}),
     ...(camera.simulator ? { camera: camera.simulator } : {}),
+    ...(cardUnit.simulator ? { cardUnit: cardUnit.simulator } : {}),
   };
   const dock =
     idcard.simulator && config.simulatorDock
@@ -144,21 +184,33 @@ export async function startAgent(config: AgentConfig, opts: { socketToken?: stri
       if (event.type === 'status') kiosk.setDevices(devicesNow());
     }),
     camera.camera.onStatus(() => kiosk.setDevices(devicesNow())),
+    printer.on(() => {
+      kiosk.setDevices(devicesNow());
+      // The dock shows the feeder, the reject box and the slot: they change as the card moves.
+      if (dock) void dock.refreshCardUnit().catch(() => undefined);
+    }),
+    encoder.on(() => kiosk.setDevices(devicesNow())),
   ];
   await Promise.all([
     idcard.reader.start(),
     pinpad.pinpad.start(),
     receiptPrinter.printer.start(),
     a4Printer.printer.start(),
+    printer.start(),
+    encoder.start(),
   ]);
   kiosk.setDevices(devicesNow());
+  if (dock) await dock.refreshCardUnit().catch(() => undefined);
   // Payments a crash or a lost answer left open are settled by asking the server, never by paying again.
   const stopRecovery = startPaymentRecovery(journal, services);
 
   const whoami = await server.whoAmI();
-  if (whoami.ok)
+  if (whoami.ok) {
+    issuanceConfig.bankName = whoami.data.bankName;
     log.info({ kioskId: whoami.data.kioskId, bank: whoami.data.bankName }, 'server knows this kiosk');
-  else log.warn({ code: whoami.code }, `server check failed: ${whoami.message}`);
+  } else log.warn({ code: whoami.code }, `server check failed: ${whoami.message}`);
+  // A card a crash left in the printer goes to the reject box; open applications are resumed or kept.
+  const issuanceRecovery = startIssuanceRecovery({ ...cardIssuing, journal });
 
   return {
     config,
@@ -170,9 +222,11 @@ export async function startAgent(config: AgentConfig, opts: { socketToken?: stri
     receiptPrinter,
     a4Printer,
     camera,
+    cardUnit,
     journal,
     stop: async () => {
       stopRecovery();
+      issuanceRecovery.stop();
       for (const off of unsubscribe) off();
       // Ending the session aborts a face check under way, which closes the camera stream.
       kiosk.dispose();
@@ -184,6 +238,7 @@ export async function startAgent(config: AgentConfig, opts: { socketToken?: stri
         a4Printer.stop(),
         camera.close(),
         engine?.close(),
+        cardUnit.stop(),
       ]);
     },
   };

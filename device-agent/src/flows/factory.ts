@@ -1,6 +1,7 @@
 import type { Journal } from '../journal/journal.ts';
 import type { FlowRequest } from '../session/kiosk-session.ts';
 import { BundleFlow } from './bundle.ts';
+import { CardIssuanceFlow, type CardIssuing } from './card-issuance.ts';
 import { EnrollmentFlow } from './enrollment.ts';
 import type { Flow, FlowCitizen, FlowContext } from './flow.ts';
 import { PaymentFlow } from './payment.ts';
@@ -18,6 +19,8 @@ export interface FlowDeps {
   activity(): void;
   /** The face check's engine, camera and liveness module; null when the kiosk has no camera. */
   faceCheck: FaceCheckDeps | null;
+  /** The card printer, chip encoder, card routes and settings for instant card issuance; null without a printer. */
+  cardIssuing: CardIssuing | null;
 }
 
 /** What a flow can send the screen besides its view: camera preview frames (JPEG) while a capture shows. */
@@ -45,6 +48,8 @@ export function createFlowFactory(deps: FlowDeps) {
         return new PaymentFlow(ctx, deps.services);
       case 'qualificationAuth':
         return new QualificationAuthFlow(ctx, deps.services, deps.faceCheck, frames);
+      case 'socialSecurityCard':
+        return new CardIssuanceFlow(ctx, deps.cardIssuing);
       default:
         throw new RangeError(`${request.serviceId} has no flow yet`);
     }

@@ -43,6 +43,14 @@ function reasonOf(completion: string): 'canceled' | 'timeout' | 'notReady' | 'fa
   return 'failed';
 }
 
+/** The citizen's words for a PIN entry that did not succeed. */
+function pinWords(result: { completion: string; errorCode: PinPadErrorCode | null }): string {
+  if (result.completion === 'timeout') return '输入密码超时';
+  if (result.errorCode) return PINPAD_WORDS[result.errorCode];
+  if (result.completion === 'canceled') return '您已取消输入密码';
+  return '密码键盘暂不可用，请联系工作人员';
+}
+
 /** The flows' view of the kiosk's PIN pad and printers, over their drivers. */
 export function peripheralsFromDevices(devices: {
   pinpad: PinPad;
@@ -65,15 +73,27 @@ export function peripheralsFromDevices(devices: {
           signal,
         );
         if (result.completion === 'success') return { ok: true, pinBlockHex: result.pinBlockHex };
-        const message =
-          result.completion === 'timeout'
-            ? '输入密码超时'
-            : result.errorCode
-              ? PINPAD_WORDS[result.errorCode]
-              : result.completion === 'canceled'
-                ? '您已取消输入密码'
-                : '密码键盘暂不可用，请联系工作人员';
-        return { ok: false, reason: reasonOf(result.completion), message } satisfies DeviceOutcome;
+        return {
+          ok: false,
+          reason: reasonOf(result.completion),
+          message: pinWords(result),
+        } satisfies DeviceOutcome;
+      } finally {
+        unsubscribe();
+      }
+    },
+
+    async enterCardPin(request, onKeys, signal) {
+      const unsubscribe = devices.pinpad.on((event) => {
+        if (event.type === 'keys') onKeys(event.count);
+      });
+      try {
+        const result = await devices.pinpad.enterClearPin(
+          { minLength: request.pinLength, maxLength: request.pinLength, timeoutMs: request.timeoutMs },
+          signal,
+        );
+        if (result.completion === 'success') return { ok: true, pin: result.pin };
+        return { ok: false, reason: reasonOf(result.completion), message: pinWords(result) };
       } finally {
         unsubscribe();
       }

@@ -36,6 +36,16 @@ export interface Peripherals {
     onKeys: (count: number) => void,
     signal: AbortSignal,
   ): Promise<DeviceOutcome<{ pinBlockHex: string }>>;
+  /**
+   * The social security card's own PIN (PROTOCOLS.md section 7: the kiosk verifies it on the card itself, so
+   * the pad reports the digits in clear instead of building a block). The digits stay in memory; `onKeys`
+   * hears only how many keys are down. The caller overwrites nothing it cannot: it drops the string at once.
+   */
+  enterCardPin(
+    request: { pinLength: number; timeoutMs: number },
+    onKeys: (count: number) => void,
+    signal: AbortSignal,
+  ): Promise<DeviceOutcome<{ pin: string }>>;
   printReceipt(content: ReceiptContent, signal: AbortSignal): Promise<DeviceOutcome>;
   printPdf(pdf: Uint8Array, jobName: string, signal: AbortSignal): Promise<DeviceOutcome>;
 }

@@ -36,6 +36,8 @@ function setup(lookup: () => Promise<Result<IdentityLookupResponse>> = async () 
       receiptPrinter: { device: 'online', media: 'ok', detail: null },
       a4Printer: { device: 'online', media: 'ok', detail: null },
       camera: { device: 'online', media: 'unknown', detail: null },
+      cardPrinter: { device: 'online', media: 'ok', detail: null },
+      chipEncoder: { device: 'online', media: 'unknown', detail: null },
     },
     lookup,
   });
@@ -162,6 +164,8 @@ describe('KioskSession', () => {
         receiptPrinter: { device: 'online', media: 'ok', detail: null },
         a4Printer: { device: 'online', media: 'ok', detail: null },
         camera: { device: 'online', media: 'unknown', detail: null },
+        cardPrinter: { device: 'online', media: 'ok', detail: null },
+        chipEncoder: { device: 'online', media: 'unknown', detail: null },
       },
       lookup: async () => found,
       createFlow: (_request, citizen, changed, sendFrame) => {
@@ -213,6 +217,8 @@ describe('KioskSession', () => {
         receiptPrinter: { device: 'online', media: 'ok', detail: null },
         a4Printer: { device: 'online', media: 'ok', detail: null },
         camera: { device: 'online', media: 'unknown', detail: null },
+        cardPrinter: { device: 'online', media: 'ok', detail: null },
+        chipEncoder: { device: 'online', media: 'unknown', detail: null },
       },
       lookup: async () => found,
       createFlow: (_request, citizen, changed) => {

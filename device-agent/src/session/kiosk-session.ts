@@ -402,6 +402,12 @@ export class KioskSession {
       this.publish();
     });
     this.schedule('end', idleTimeoutSec * 1000, () => {
+      // A payment in flight or a card being made is never cut off by the idle clock: it ends in the citizen's
+      // hands (or the reject box) first. The clock starts again and the warning stays up.
+      if (this.flow && !this.flow.canExit()) {
+        this.armIdle();
+        return;
+      }
       if (this.citizen) this.endVisit('sessionTimedOut');
       else this.toAttract(null);
     });

@@ -1,7 +1,15 @@
-import { type CameraScene, type IdCardFault, maskIdNumber, type SimulatorView } from '@sik/contract';
+import {
+  type CameraScene,
+  type CardPrinterFault,
+  type ChipEncoderFault,
+  type IdCardFault,
+  maskIdNumber,
+  type SimulatorView,
+} from '@sik/contract';
 import { DEMO_STAFF, demoCardHolders } from '@sik/seeds';
 import { DEMO_FACES } from '@sik/seeds/face-photos';
 import { Secret, TOTP } from 'otpauth';
+import type { CardUnitSimulatorControl } from '../devices/card-unit/card-unit.ts';
 import type { IdCardSimulatorControl } from '../devices/idcard/simulator-control.ts';
 import { CommandError } from '../socket/commands.ts';
 
@@ -15,6 +23,8 @@ export class SimulatorDock {
   private fault: IdCardFault = 'none';
   /** The face the camera simulator was last given as the card holder. */
   private lastCast: string | null = null;
+  /** The card unit simulator as last read (its state lives in the simulator, perhaps another process). */
+  private cardUnit: SimulatorView['cardPrinter'] = null;
 
   constructor(
     private readonly control: IdCardSimulatorControl,
@@ -27,6 +37,7 @@ export class SimulatorDock {
       cardOnReader: this.cardOnReader,
       fault: this.fault,
       cameraScene: this.others.camera?.scene ?? null,
+      cardPrinter: this.cardUnit,
       citizens: this.holders.map((h) => ({
         key: h.key,
         label: h.label,
@@ -102,6 +113,46 @@ export class SimulatorDock {
     await this.others.pinpad.press(keys);
   }
 
+  /** Reads the card unit simulator again (after a card moved) and publishes the view when it changed. */
+  async refreshCardUnit(): Promise<void> {
+    const unit = this.others.cardUnit;
+    if (!unit) return;
+    const [printer, chip] = await Promise.all([unit.printer.state(), unit.chip.state()]);
+    const next: SimulatorView['cardPrinter'] = {
+      fault: printer.fault,
+      chipFault: chip.fault,
+      feeder: printer.feeder.length,
+      rejectBox: printer.rejectBox.length,
+      cardInSlot: printer.cardInSlot !== null,
+    };
+    if (JSON.stringify(next) === JSON.stringify(this.cardUnit)) return;
+    this.cardUnit = next;
+    this.changed();
+  }
+
+  async setCardPrinterFault(fault: CardPrinterFault): Promise<void> {
+    await this.requireCardUnit().printer.setFault(fault);
+    await this.refreshCardUnit();
+  }
+
+  async setChipFault(fault: ChipEncoderFault): Promise<void> {
+    await this.requireCardUnit().chip.setFault(fault);
+    await this.refreshCardUnit();
+  }
+
+  /** The citizen takes the card presented in the printer's output slot. */
+  async takeCard(): Promise<{ taken: boolean }> {
+    const taken = await this.requireCardUnit().printer.takeCard();
+    await this.refreshCardUnit();
+    return taken;
+  }
+
+  private requireCardUnit(): CardUnitSimulatorControl {
+    if (!this.others.cardUnit)
+      throw new CommandError('SIMULATOR_DISABLED', 'the card printer and chip encoder are not simulated');
+    return this.others.cardUnit;
+  }
+
   /** The citizen's phone scans the QR on screen and pays, at the payment gateway simulator. */
   async payQr(content: string): Promise<void> {
     if (!this.others.gateway) throw new CommandError('SIMULATOR_DISABLED', 'no payment gateway simulator');
@@ -114,6 +165,8 @@ export interface DockPeripherals {
   /** Keys: digits, 'C' cancel, 'B' backspace, 'E' enter. */
   pinpad?: { press(keys: string): Promise<void> };
   gateway?: { pay(qrContent: string): Promise<void> };
+  /** The card printer and its chip encoder (one linked card unit simulator). */
+  cardUnit?: CardUnitSimulatorControl;
   /** The camera simulator's scene control (device-agent/src/devices/camera). */
   camera?: {
     setScene(scene: CameraScene, cast: { cardHolder: string | null }): Promise<void>;

@@ -70,6 +70,15 @@ export function createCommandHandlers(session: KioskSession, dock: SimulatorDock
       await requireDock().pressPinpadKeys(keys);
       return {};
     },
+    'sim.cardPrinterFault': async ({ fault }) => {
+      await requireDock().setCardPrinterFault(fault);
+      return {};
+    },
+    'sim.chipFault': async ({ fault }) => {
+      await requireDock().setChipFault(fault);
+      return {};
+    },
+    'sim.takeCard': () => requireDock().takeCard(),
     'sim.payQr': async () => {
       const qr = session.state().flow?.step;
       if (qr?.type !== 'qr') throw new CommandError('INVALID_INPUT', 'no QR code is on screen');

@@ -1,0 +1,320 @@
+import {
+  type CardApplicationKind,
+  type CardStage,
+  type ChoiceOption,
+  type FlowStep,
+  maskName,
+} from '@sik/contract';
+import { issueCard } from '../issuance/issuance.ts';
+import type { CardView, IssuanceCitizen, IssuanceDeps, IssuanceOutcome } from '../issuance/types.ts';
+import { Flow, type FlowContext, FlowError } from './flow.ts';
+
+/** What the card flow needs besides the flow context: the issuance's devices, server and settings. */
+export type CardIssuing = Omit<IssuanceDeps, 'journal'>;
+
+type Matter = CardApplicationKind | 'reportLoss';
+const MATTERS: readonly Matter[] = ['first', 'replacement', 'renewal', 'reportLoss'];
+const MATTER_WORDS: Record<Matter, string> = {
+  first: '首次申领',
+  replacement: '补卡',
+  renewal: '换卡',
+  reportLoss: '挂失',
+};
+
+/** The order of the progress screen, and each stage's expected seconds with a real printer (see bench). */
+export const CARD_STAGES: readonly CardStage[] = [
+  'blank',
+  'chip',
+  'check',
+  'print',
+  'pin',
+  'take',
+  'activate',
+];
+const STAGE_SECONDS: Record<CardStage, number> = {
+  blank: 4,
+  chip: 3,
+  check: 1,
+  print: 24,
+  pin: 20,
+  take: 5,
+  activate: 1,
+};
+
+/** How many times two different PINs may be typed before the PIN setting gives up. */
+const PIN_MISMATCHES = 3;
+
+/** A9****1234 style: enough for the citizen to recognise, not enough for a bystander to copy. */
+export const maskCardNumber = (cardNumber: string): string =>
+  `${cardNumber.slice(0, 2)}****${cardNumber.slice(-3)}`;
+
+const STOP_REASONS = ['noStock', 'deviceFault', 'attemptsExhausted', 'notTaken', 'pinNotSet'] as const;
+
+/**
+ * Social security card (社保卡办理) at the kiosk: the citizen picks the matter (first application, replacement
+ * after a loss, renewal, or a report of loss), confirms, and the card is made while they wait (issuance/
+ * issuance.ts): progress they can follow, the PIN chosen on the PIN pad (only dots on screen), "take your
+ * card", then the card is enabled. Once making has begun the citizen cannot leave the flow by accident: the
+ * card under way must end in their hand or in the reject box.
+ */
+export class CardIssuanceFlow extends Flow {
+  private matter: Matter | null = null;
+  private activeCard: CardView | null = null;
+  private stagesDone: CardStage[] = [];
+  private attempt = 1;
+  private pinEntry: AbortController | null = null;
+
+  constructor(
+    ctx: FlowContext,
+    private readonly issuing: CardIssuing | null,
+  ) {
+    super('socialSecurityCard', ctx);
+  }
+
+  async start(): Promise<void> {
+    if (!this.issuing) {
+      this.show({ type: 'notEligible', reasons: ['本机没有制卡设备，请到柜台办理社保卡。'] });
+      return;
+    }
+    const issuing = this.issuing;
+    const overview = await this.load('checking', () => issuing.server.overview(this.ctx.citizen.personId), {
+      back: { type: 'loading', label: 'checking' },
+      retry: () => this.start(),
+    });
+    if (!overview) return;
+    this.activeCard = overview.cards.find((c) => c.status === 'active') ?? null;
+    const open = overview.openApplication?.status === 'applied' ? overview.openApplication : null;
+    const allowed = new Set<Matter>(open ? [open.kind] : overview.allowed);
+    if (this.activeCard) allowed.add('reportLoss');
+    const options: ChoiceOption[] = MATTERS.map((m) => ({
+      value: m,
+      disabled: !allowed.has(m),
+      ...(open?.kind === m ? { detail: '继续办理您未完成的申请' } : {}),
+      ...(m === 'reportLoss' && this.activeCard
+        ? { detail: `卡号 ${maskCardNumber(this.activeCard.cardNumber)}` }
+        : {}),
+    }));
+    this.ask({ type: 'choose', question: 'cardMatter', options, selected: null });
+  }
+
+  protected async onAnswer(value: string): Promise<void> {
+    const step = this.step;
+    if (step.type === 'choose' && step.question === 'cardMatter') {
+      const option = step.options.find((o) => o.value === value);
+      if (!option || option.disabled) throw new FlowError('INVALID_INPUT', `${value} is not offered`);
+      this.matter = value as Matter;
+      this.ask({ type: 'confirm', lines: this.confirmLines(this.matter) });
+      return;
+    }
+    if (step.type === 'confirm' && value === 'confirm' && this.matter) {
+      if (this.matter === 'reportLoss') this.background(() => this.reportLoss(step));
+      else this.background(() => this.issue(this.matter as CardApplicationKind));
+      return;
+    }
+    throw new FlowError('WRONG_PHASE', `nothing to answer with ${value} on ${step.type}`);
+  }
+
+  private confirmLines(matter: Matter) {
+    const name = maskName(this.ctx.citizen.identity.name);
+    if (matter === 'reportLoss') {
+      return [
+        { label: '办理事项', value: '社保卡挂失' },
+        { label: '持卡人', value: name },
+        { label: '卡号', value: maskCardNumber(this.activeCard?.cardNumber ?? '') },
+        { label: '说明', value: '挂失后此卡立即停用，可以马上在本机补卡' },
+      ];
+    }
+    const minutes = Math.ceil(Object.values(STAGE_SECONDS).reduce((a, b) => a + b, 0) / 60);
+    return [
+      { label: '办理事项', value: `社保卡${MATTER_WORDS[matter]}` },
+      { label: '持卡人', value: name },
+      { label: '费用', value: '免费' },
+      { label: '所需时间', value: `约${minutes}分钟，请不要离开` },
+      ...(matter === 'renewal' ? [{ label: '说明', value: '新卡启用后，旧卡将停止使用' }] : []),
+      ...(matter === 'replacement' ? [{ label: '说明', value: '新卡启用后，已挂失的旧卡将注销' }] : []),
+    ];
+  }
+
+  private async reportLoss(confirm: FlowStep): Promise<void> {
+    const card = this.activeCard;
+    const issuing = this.issuing;
+    if (!card || !issuing) return;
+    this.committing = true;
+    const done = await this.load(
+      'submitting',
+      () => issuing.server.reportLoss({ personId: this.ctx.citizen.personId, cardNumber: card.cardNumber }),
+      { back: confirm, retry: () => this.reportLoss(confirm) },
+    );
+    this.committing = false;
+    if (!done) return;
+    this.forgetHistory();
+    this.show({
+      type: 'result',
+      outcome: 'success',
+      items: [
+        {
+          item: 'card',
+          status: 'done',
+          message: `卡号 ${maskCardNumber(card.cardNumber)} 的社保卡已挂失停用。您可以回到首页选择“社保卡办理”马上补卡。`,
+          reference: card.cardNumber,
+        },
+      ],
+      printed: null,
+      printProblem: null,
+    });
+  }
+
+  private async issue(kind: CardApplicationKind): Promise<void> {
+    const issuing = this.issuing;
+    if (!issuing) return;
+    this.committing = true;
+    this.forgetHistory();
+    this.show({ type: 'loading', label: 'preparingCard' });
+    const { identity, personId } = this.ctx.citizen;
+    const citizen: IssuanceCitizen = {
+      choosePin: (signal) => this.choosePin(signal),
+      presented: (cardNumber) => {
+        this.stagesDone = [...new Set([...this.stagesDone, 'pin' as const])];
+        this.show({
+          type: 'cardTake',
+          maskedCardNumber: maskCardNumber(cardNumber),
+          secondsLeft: Math.round(issuing.config.takeTimeoutMs / 1000),
+        });
+      },
+    };
+    const outcome = await issueCard(
+      { ...issuing, journal: this.ctx.journal },
+      { personId, name: identity.name, idNumber: identity.idNumber },
+      kind,
+      citizen,
+      { stage: (stage, attempt, notice) => this.showStage(stage, attempt, notice) },
+      this.abort.signal,
+    );
+    this.committing = false;
+    if (this.disposed) return;
+    this.showOutcome(outcome);
+  }
+
+  private showStage(stage: CardStage, attempt: number, notice: string | null): void {
+    if (attempt !== this.attempt) {
+      this.attempt = attempt;
+      this.stagesDone = [];
+    }
+    const at = CARD_STAGES.indexOf(stage);
+    this.stagesDone = CARD_STAGES.slice(0, at);
+    const secondsLeft = CARD_STAGES.slice(at).reduce((sum, s) => sum + STAGE_SECONDS[s], 0);
+    this.show({
+      type: 'cardProgress',
+      stage,
+      stagesDone: this.stagesDone,
+      secondsLeft,
+      attempt,
+      maxAttempts: this.issuing?.config.maxBlanks ?? 1,
+      notice,
+    });
+  }
+
+  /** The PIN typed twice on the PIN pad; the digits stay in this function's locals. */
+  private async choosePin(
+    signal: AbortSignal,
+  ): Promise<{ ok: true; pin: string } | { ok: false; reason: 'canceled' | 'timeout' | 'deviceError' }> {
+    const issuing = this.issuing;
+    if (!issuing) return { ok: false, reason: 'deviceError' };
+    const { pinLength, pinTimeoutMs } = issuing.config;
+    const seconds = Math.round(pinTimeoutMs / 1000);
+    let mismatch = false;
+    for (let round = 0; round < PIN_MISMATCHES; round++) {
+      const first = await this.pinOnce('new', mismatch, pinLength, pinTimeoutMs, seconds, signal);
+      if (!first.ok) return first;
+      const second = await this.pinOnce('repeat', false, pinLength, pinTimeoutMs, seconds, signal);
+      if (!second.ok) return second;
+      if (first.pin === second.pin) {
+        this.showStage('pin', this.attempt, null);
+        return { ok: true, pin: first.pin };
+      }
+      mismatch = true;
+    }
+    return { ok: false, reason: 'canceled' };
+  }
+
+  private async pinOnce(
+    phase: 'new' | 'repeat',
+    mismatch: boolean,
+    pinLength: number,
+    timeoutMs: number,
+    secondsLeft: number,
+    signal: AbortSignal,
+  ): Promise<{ ok: true; pin: string } | { ok: false; reason: 'canceled' | 'timeout' | 'deviceError' }> {
+    const show = (keysEntered: number) =>
+      this.show({ type: 'cardPin', phase, keysEntered, pinLength, mismatch, secondsLeft });
+    show(0);
+    this.pinEntry = new AbortController();
+    const entered = await this.ctx.peripherals.enterCardPin(
+      { pinLength, timeoutMs },
+      (count) => {
+        this.ctx.activity();
+        show(count);
+      },
+      AbortSignal.any([signal, this.pinEntry.signal]),
+    );
+    this.pinEntry = null;
+    if (entered.ok) return { ok: true, pin: entered.pin };
+    return {
+      ok: false,
+      reason:
+        entered.reason === 'canceled' ? 'canceled' : entered.reason === 'timeout' ? 'timeout' : 'deviceError',
+    };
+  }
+
+  private showOutcome(outcome: IssuanceOutcome): void {
+    if (outcome.ok) {
+      const card = outcome.card;
+      const until = card.validUntil ? `，有效期至${card.validUntil.replace(/-/g, '.')}` : '';
+      this.show({
+        type: 'result',
+        outcome: 'success',
+        items: [
+          {
+            item: 'card',
+            status: 'done',
+            message: `您的社保卡已制成并启用（卡号 ${maskCardNumber(card.cardNumber)}${until}）。请妥善保管，牢记密码。`,
+            reference: card.cardNumber,
+          },
+        ],
+        printed: null,
+        printProblem: null,
+      });
+      return;
+    }
+    const reason = STOP_REASONS.find((r) => r === outcome.reason);
+    if (reason) {
+      this.show({
+        type: 'cardStopped',
+        reason,
+        applicationKept: outcome.applicationKept,
+        staffAlerted: outcome.staffAlerted,
+        reference: outcome.applicationId,
+      });
+      return;
+    }
+    this.show({
+      type: 'result',
+      outcome: 'failure',
+      items: [
+        {
+          item: 'card',
+          status: 'failed',
+          message: outcome.message,
+          reference: outcome.applicationId,
+        },
+      ],
+      printed: null,
+      printProblem: null,
+    });
+  }
+
+  override dispose(): void {
+    this.pinEntry?.abort();
+    super.dispose();
+  }
+}

@@ -7,6 +7,7 @@ import { migrate } from './db/migrate.ts';
 import { openDb } from './db/open.ts';
 import { seedIfEmpty } from './db/seed.ts';
 import { seedAuthenticationIfEmpty } from './db/seed-authentication.ts';
+import { seedCardStockIfEmpty } from './db/seed-cards.ts';
 import { startAuthenticationStatusJob } from './jobs/authentication-status.ts';
 import { startNonceCleanup } from './jobs/nonce-cleanup.ts';
 import { startPaymentJobs } from './jobs/reconciliation.ts';
@@ -50,6 +51,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         log.info({ ns: 'db', ...counts, ms: Math.round(performance.now() - started) }, 'demo data seeded');
       const authentication = await seedAuthenticationIfEmpty(db, opts.seedData ?? defaultSeedData);
       if (authentication) log.info({ ns: 'db', ...authentication }, 'demo staff and photo registry seeded');
+      const blanks = await seedCardStockIfEmpty(db, opts.now);
+      if (blanks) log.info({ ns: 'db', blanks }, 'demo kiosk card stock loaded');
     }
     const app = createApp({ db, config, log, ...(opts.now ? { now: opts.now } : {}) });
     const server = app.listen(config.port, config.host);

@@ -6,8 +6,11 @@ import {
   cardOverview,
   closeStock,
   loadStock,
+  cardPhoto,
   personaliseCard,
+  raiseAlert,
   reportLoss,
+  spoilBlank,
   spoilCard,
   stockOf,
 } from '../services/cards.ts';
@@ -28,6 +31,9 @@ export function cardRoutes({ mount, deps }: RouteModuleContext): void {
   mount('cardCryptogram', ({ kiosk, body }) => cardCryptogram(d, kiosk, body));
   mount('cardActivate', ({ kiosk, body }) => activateCard(d, kiosk, body));
   mount('cardSpoil', ({ kiosk, body }) => spoilCard(d, kiosk, body));
+  mount('cardPhoto', ({ kiosk, body }) => cardPhoto(d, kiosk, body));
+  mount('cardBlankSpoil', ({ kiosk, body }) => spoilBlank(d, kiosk, body));
+  mount('kioskAlert', ({ kiosk, body }) => raiseAlert(d, kiosk, body));
   mount('cardStockLoad', ({ kiosk, body }) => loadStock(withStaff, kiosk, body));
   mount('cardStock', ({ kiosk, body }) => stockOf(withStaff, kiosk, body.staffToken));
   mount('cardStockClose', ({ kiosk, body }) => closeStock(withStaff, kiosk, body));

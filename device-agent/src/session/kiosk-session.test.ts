@@ -201,6 +201,51 @@ describe('KioskSession', () => {
     expect(frames).toHaveLength(1);
   });
 
+  it('never times out a visit whose flow cannot be left (a card being made), and times it out once it can', async () => {
+    let flow: CaptureFlow | null = null;
+    const states: KioskState[] = [];
+    const session = new KioskSession({
+      kioskId: 'KIOSK-T',
+      services: [{ id: 'qualificationAuth', available: true }],
+      timing: { idleTimeoutSec: 60, warningSec: 20, greetingSec: 3 },
+      initialDevices: {
+        idcard: { device: 'online', media: 'notPresent', detail: null },
+        pinpad: { device: 'online', media: 'unknown', detail: null },
+        receiptPrinter: { device: 'online', media: 'ok', detail: null },
+        a4Printer: { device: 'online', media: 'ok', detail: null },
+        camera: { device: 'online', media: 'unknown', detail: null },
+        cardPrinter: { device: 'online', media: 'ok', detail: null },
+        chipEncoder: { device: 'online', media: 'unknown', detail: null },
+      },
+      lookup: async () => found,
+      createFlow: (_request, citizen, changed) => {
+        flow = new CaptureFlow({
+          citizen,
+          peripherals: {} as FlowContext['peripherals'],
+          journal: {} as FlowContext['journal'],
+          changed,
+          activity: () => undefined,
+        });
+        return flow;
+      },
+    });
+    session.onState((s) => states.push(s));
+    session.handleReaderEvent({ type: 'cardRead', identity, photo: new Uint8Array(4) });
+    await vi.waitFor(() => expect(session.state().phase).toBe('greeting'));
+    session.continueToHome();
+    session.openService('qualificationAuth');
+    const open = flow as CaptureFlow | null;
+    if (!open) throw new Error('no flow');
+    open.busy = true;
+    await vi.advanceTimersByTimeAsync(200_000);
+    expect(session.state().phase).toBe('service');
+    expect(open.disposedNow).toBe(false);
+    open.busy = false;
+    await vi.advanceTimersByTimeAsync(61_000);
+    expect(open.disposedNow).toBe(true);
+    expect(session.state()).toMatchObject({ phase: 'attract', session: null });
+  });
+
   it("lends the card's photo to the flow for the visit, never publishes it, and zeroes it when the visit ends", async () => {
     const photo = demoPhoto('card in the reader');
     const original = Uint8Array.from(photo);
@@ -271,6 +316,11 @@ function holdsBytes(value: unknown): boolean {
 /** A flow that only switches between a consent screen and the capture screen. */
 class CaptureFlow extends Flow {
   disposedNow = false;
+  /** Like a card being made: the citizen cannot leave. */
+  busy = false;
+  override canExit(): boolean {
+    return !this.busy;
+  }
   constructor(ctx: FlowContext) {
     super('qualificationAuth', ctx);
   }

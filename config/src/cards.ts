@@ -22,6 +22,11 @@ export const CardsConfig = z.object({
     .string()
     .regex(/^[0-9]{6,12}$/)
     .default('441300'),
+  /**
+   * A card application needs a verification of the person (face check, or staff confirmation) at the same
+   * kiosk within this many minutes.
+   */
+  identityCheckMinutes: z.number().int().min(1).max(120).default(15),
 });
 export type CardsConfig = z.infer<typeof CardsConfig>;
 export const defaultCardsConfig = (): CardsConfig => CardsConfig.parse({});

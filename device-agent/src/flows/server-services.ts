@@ -260,5 +260,26 @@ export function createFlowServices(server: ServerClient): FlowServices {
     async authenticationAssisted(request) {
       return server.request('authenticationAssisted', { body: request });
     },
+    async identityCheckStatus(personId, purpose) {
+      return server.request('identityCheckStatus', { body: { personId, purpose } });
+    },
+    async identityCheckConsent(request) {
+      return server.request('identityCheckConsent', { body: request });
+    },
+    async identityReferencePhoto(personId, consentId) {
+      const answer = await server.request('identityCheckReferencePhoto', { body: { personId, consentId } });
+      return map(answer, (p) => ({
+        jpeg: new Uint8Array(Buffer.from(p.jpegBase64, 'base64')),
+        source: p.source,
+      }));
+    },
+    async identityFaceOutcome(purpose, outcome, idempotencyKey) {
+      return server.request('identityCheckFaceOutcome', {
+        body: { idempotencyKey, purpose, outcome, signature: server.signFact(outcome) },
+      });
+    },
+    async identityAssisted(request) {
+      return server.request('identityCheckAssisted', { body: request });
+    },
   };
 }

@@ -5,6 +5,10 @@ import type {
   ContributionYearView,
   FaceOutcome,
   FaceOutcomeResponse,
+  IdentityCheckPurpose,
+  IdentityCheckStatus,
+  IdentityFaceOutcomeResponse,
+  IdentityVerification,
   PensionMonthView,
   RecordsSummaryView,
   Result,
@@ -160,4 +164,26 @@ export interface FlowServices {
     reason: AssistReason;
     idempotencyKey: string;
   }): Promise<Result<AuthenticationRecord>>;
+  // --- identity verification for another service (the face check before a card application) ---
+  identityCheckStatus(personId: string, purpose: IdentityCheckPurpose): Promise<Result<IdentityCheckStatus>>;
+  identityCheckConsent(request: {
+    personId: string;
+    purpose: IdentityCheckPurpose;
+    version: string;
+    granted: boolean;
+  }): Promise<Result<FaceConsent>>;
+  identityReferencePhoto(personId: string, consentId: string): Promise<Result<ReferencePhoto>>;
+  /** Signs the outcome with the kiosk key and sends it for `purpose`; the same key sends the same outcome once. */
+  identityFaceOutcome(
+    purpose: IdentityCheckPurpose,
+    outcome: FaceOutcome,
+    idempotencyKey: string,
+  ): Promise<Result<IdentityFaceOutcomeResponse>>;
+  identityAssisted(request: {
+    personId: string;
+    purpose: IdentityCheckPurpose;
+    staffToken: string;
+    reason: AssistReason;
+    idempotencyKey: string;
+  }): Promise<Result<IdentityVerification>>;
 }

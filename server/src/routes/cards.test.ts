@@ -15,6 +15,7 @@ import type { RunningServer } from '../server.ts';
 import { totpCode } from '../services/staff-auth.ts';
 import { describeEachDatabase } from '../testing/databases.ts';
 import { type KioskKeys, newKioskKeys, provision, signedCall, startTestServer } from '../testing/harness.ts';
+import { recordIdentityVerification } from '../testing/identity-verification.ts';
 
 const data = generateSeedData({ citizens: 300 });
 /** Adult residents; none has a social security card in the seed. */
@@ -39,6 +40,9 @@ const P = {
   load: Routes.cardStockLoad.path,
   stock: Routes.cardStock.path,
   close: Routes.cardStockClose.path,
+  photo: Routes.cardPhoto.path,
+  blankSpoil: Routes.cardBlankSpoil.path,
+  alert: Routes.kioskAlert.path,
 };
 
 /** 10:00 in China on the seed's reference date. */
@@ -93,9 +97,20 @@ describeEachDatabase(
         )
       ).rows[0]?.n;
 
+    /**
+     * The face check before an application (issue 4): a staff confirmation of the person at this kiosk, recorded
+     * straight in the database (the identity-check routes have tests of their own).
+     */
+    const verified = (personId: string, at: Kiosk = kiosk) =>
+      recordIdentityVerification(get().db, { personId, kioskId: at.kioskId, at: new Date(clock) });
+    /** Applies after the face check. */
+    const apply = async (personId: string, kind: string, at: Kiosk = kiosk) => {
+      await verified(personId, at);
+      return ok(P.apply, { personId, kind }, at);
+    };
     /** Applies, personalises with `serial`, checks the cryptogram and activates; answers the card number. */
     const issue = async (personId: string, kind: string, serial: string): Promise<string> => {
-      const applied = await ok(P.apply, { personId, kind });
+      const applied = await apply(personId, kind);
       const cardNumber: string = applied.card.cardNumber;
       await ok(P.personalise, { personId, cardNumber, chipSerial: serial });
       await ok(P.activate, { cardNumber, chipSerial: serial });
@@ -134,12 +149,12 @@ describeEachDatabase(
           cards: [],
           allowed: ['first'],
         });
-        const applied = await ok(P.apply, { personId, kind: 'first' });
+        const applied = await apply(personId, 'first');
         const cardNumber: string = applied.card.cardNumber;
         expect(cardNumber).toMatch(/^K[0-9]{8}$/);
         expect(applied.card.status).toBe('applied');
         // A retry answers the same card; another kind is refused while it is open.
-        expect((await ok(P.apply, { personId, kind: 'first' })).card.cardNumber).toBe(cardNumber);
+        expect((await apply(personId, 'first')).card.cardNumber).toBe(cardNumber);
         expect((await call(P.apply, { personId, kind: 'renewal' })).status).toBe(409);
         // A blank that is not in this kiosk's stock is refused.
         expect((await call(P.personalise, { personId, cardNumber, chipSerial: 'FFFF0001' })).status).toBe(
@@ -207,7 +222,7 @@ describeEachDatabase(
         expect((await ok(P.loss, { personId, cardNumber: first })).status).toBe('lost');
         expect((await ok(P.overview, { personId })).allowed).toEqual(['replacement']);
 
-        const applied = await ok(P.apply, { personId, kind: 'replacement' });
+        const applied = await apply(personId, 'replacement');
         const broken: string = applied.card.cardNumber;
         await ok(P.personalise, { personId, cardNumber: broken, chipSerial: '5A000003' });
         const spoiled = await ok(P.spoil, {
@@ -249,7 +264,7 @@ describeEachDatabase(
           applicationId: 'CA-BUNDLE-TEST',
           status: 'queued',
         });
-        const applied = await ok(P.apply, { personId, kind: 'first' });
+        const applied = await apply(personId, 'first');
         expect(applied.applicationId).toBe('CA-BUNDLE-TEST');
       });
     });
@@ -289,7 +304,7 @@ describeEachDatabase(
       });
 
       it('lets exactly one of two concurrent activations win', async () => {
-        const personId = person(5);
+        const personId = person(20);
         const [a, b] = await twoCards(personId, ['5A000009', '5A00000A']);
         const first = get().db;
         const second = get().kind === 'postgres' ? await get().reopen() : first;
@@ -350,6 +365,73 @@ describeEachDatabase(
           [DEMO_KIOSK_ID],
         );
         expect(rows).toEqual([{ balanced: false, n: 4 }]);
+      });
+    });
+
+    describe('what the kiosk needs while making a card', () => {
+      it('spoils a blank that was never bound to a card, once, and refuses one in use or not its own', async () => {
+        expect(await ok(P.blankSpoil, { chipSerial: '5A000010', reason: 'recovered' })).toEqual({
+          chipSerial: '5A000010',
+          status: 'spoiled',
+        });
+        expect(await blankStatus('5A000010')).toBe('spoiled');
+        expect((await ok(P.blankSpoil, { chipSerial: '5A000010', reason: 'recovered' })).status).toBe(
+          'spoiled',
+        );
+        expect((await call(P.blankSpoil, { chipSerial: '5A000010', reason: 'other' }, other)).status).toBe(
+          404,
+        );
+        expect((await call(P.blankSpoil, { chipSerial: 'ABCDEF01', reason: 'other' })).status).toBe(404);
+        const personId = person(30);
+        const applied = await apply(personId, 'first');
+        await ok(P.personalise, { personId, cardNumber: applied.card.cardNumber, chipSerial: '5A000011' });
+        const inUse = await call(P.blankSpoil, { chipSerial: '5A000011', reason: 'other' });
+        expect(inUse.status).toBe(409);
+        expect(await blankStatus('5A000011')).toBe('inUse');
+        const bad = await call(P.blankSpoil, { chipSerial: 'not-hex', reason: 'other' });
+        expect(bad.status).toBe(400);
+        expect(JSON.stringify(bad.json)).toContain('chipSerial');
+      });
+
+      it('hands out the registry photo only for a card being made at this kiosk', async () => {
+        const personId = person(31);
+        const applied = await apply(personId, 'first');
+        const cardNumber: string = applied.card.cardNumber;
+        // Not personalising yet: refused.
+        expect((await call(P.photo, { cardNumber, chipSerial: '5A000012' })).status).toBe(409);
+        await ok(P.personalise, { personId, cardNumber, chipSerial: '5A000012' });
+        // No photo in the registry: a plain answer that names the photo.
+        const none = await call(P.photo, { cardNumber, chipSerial: '5A000012' });
+        expect(none.status).toBe(422);
+        expect(none.json.message).toContain('照片');
+        const jpeg = Buffer.concat([
+          Buffer.from([0xff, 0xd8, 0xff, 0xe0]),
+          Buffer.alloc(60, 7),
+          Buffer.from([0xff, 0xd9]),
+        ]);
+        await get().db.query(
+          `INSERT INTO photo_registry (person_id, jpeg, source, captured_on) VALUES ($1, $2, 'demoFixture', '2026-01-01')`,
+          [personId, jpeg],
+        );
+        const photo = await ok(P.photo, { cardNumber, chipSerial: '5A000012' });
+        expect(Buffer.from(photo.jpegBase64, 'base64').equals(jpeg)).toBe(true);
+        // Another kiosk, or another blank, gets nothing.
+        expect((await call(P.photo, { cardNumber, chipSerial: '5A000012' }, other)).status).toBe(409);
+        expect((await call(P.photo, { cardNumber, chipSerial: '5A000013' })).status).toBe(409);
+      });
+
+      it('records an alert for staff with references only', async () => {
+        const { alertId } = await ok(P.alert, {
+          kind: 'cardNotTaken',
+          reference: 'K00000001',
+          detail: 'card not taken, retracted into the reject box',
+        });
+        const rows = await get().db.query<{ kind: string; status: string; kiosk_id: string }>(
+          'SELECT kind, status, kiosk_id FROM kiosk_alerts WHERE alert_id = $1',
+          [alertId],
+        );
+        expect(rows.rows).toEqual([{ kind: 'cardNotTaken', status: 'open', kiosk_id: DEMO_KIOSK_ID }]);
+        expect((await call(P.alert, { kind: 'nonsense', reference: null, detail: 'x' })).status).toBe(400);
       });
     });
   },

@@ -14,6 +14,7 @@ import {
   createCardManagementSimulator,
 } from '../integrations/card-management/simulator.ts';
 import { appendAuditInTransaction } from '../repositories/audit.ts';
+import { registryPhoto } from '../repositories/authentication.ts';
 import {
   type ApplicationKind,
   addCardEvent,
@@ -36,6 +37,7 @@ import {
 } from '../repositories/cards.ts';
 import { nextReference } from '../repositories/cases.ts';
 import { identityOf } from '../repositories/people.ts';
+import { currentVerification } from './authentication/identity.ts';
 import { businessDay, type Clock, nowOf } from './cases.ts';
 import { isUniqueViolation } from './enrollment.ts';
 import type { AuthenticatedKiosk } from './kiosk-auth.ts';
@@ -120,6 +122,11 @@ export async function cardOverview(deps: CardDeps, personId: string): Promise<Ca
   return { cards: cards.map(cardView), openApplication: open, allowed: allowedKinds(cards, open) };
 }
 
+/**
+ * A new application (first, replacement, renewal, or a bundle's queued first one) for a person whose identity
+ * was verified at this kiosk within cards.identityCheckMinutes (identity_verifications: the face check or a
+ * staff confirmation); the same application asked again (the kiosk lost the answer) gets its card back.
+ */
 export async function applyForCard(
   deps: CardDeps,
   kiosk: AuthenticatedKiosk,
@@ -152,6 +159,15 @@ export async function applyForCard(
               ? '只有已挂失的社保卡才能补卡'
               : '只有正在使用的社保卡才能换卡',
           'kind',
+        );
+      }
+      // Identity -> face check -> application: a new application (a bundle's queued one too) needs the
+      // person verified at this kiosk moments ago, by the face check or by a staff member.
+      const minutes = cfg(deps).identityCheckMinutes;
+      if (!(await currentVerification(tx, personId, kiosk.kioskId, 'cardIssuance', minutes, at))) {
+        throw new NotEligibleError(
+          `申领社保卡前需要先在本机完成人脸核验（或由工作人员当面核实身份），${minutes}分钟内有效；请先完成人脸核验再申请`,
+          'identityVerification',
         );
       }
       let applicationId: string;
@@ -413,6 +429,81 @@ export async function spoilCard(
       at,
     );
     return { spoiled: cardView({ ...card, status: 'spoiled' }), retry: await retryOf() };
+  });
+}
+
+/**
+ * A blank that went to the reject box before it was bound to a card (its serial was read, the personalisation
+ * never happened). Spoiled in the books; asking again gives the same answer.
+ */
+export async function spoilBlank(
+  deps: CardDeps,
+  kiosk: AuthenticatedKiosk,
+  request: { chipSerial: string; reason: string },
+): Promise<{ chipSerial: string; status: 'spoiled' }> {
+  const at = nowOf(deps);
+  const today = businessDay(deps);
+  return deps.db.transaction(async (tx) => {
+    const blank = await findBlank(tx, request.chipSerial, true);
+    if (!blank || blank.kioskId !== kiosk.kioskId)
+      throw new NotFoundError('NOT_FOUND', '该空白卡不在本机库存中');
+    if (blank.status === 'spoiled') return { chipSerial: request.chipSerial, status: 'spoiled' as const };
+    if (blank.status !== 'inStock') throw new ConflictError('该卡已用于制卡，请按制卡记录作废', 'chipSerial');
+    await setBlankStatus(tx, request.chipSerial, 'spoiled', at, today);
+    await appendAuditInTransaction(
+      tx,
+      {
+        actor: `kiosk:${kiosk.kioskId}`,
+        kioskId: kiosk.kioskId,
+        action: 'card.blankSpoil',
+        result: 'ok',
+        details: { chipSerial: request.chipSerial, reason: request.reason },
+      },
+      at,
+    );
+    return { chipSerial: request.chipSerial, status: 'spoiled' as const };
+  });
+}
+
+/** The photo printed on a card being made at this kiosk: the person's registry photo. */
+export async function cardPhoto(
+  deps: CardDeps,
+  kiosk: AuthenticatedKiosk,
+  request: { cardNumber: string; chipSerial: string },
+): Promise<{ jpegBase64: string }> {
+  const card = await cardAtKiosk(deps.db, kiosk, request.cardNumber, request.chipSerial);
+  if (card.status !== 'personalising') throw new ConflictError('该卡不在制作中', 'cardNumber');
+  const photo = await registryPhoto(deps.db, card.personId);
+  if (!photo) throw new NotEligibleError('照片库中没有您的照片，不能在本机制卡，请到柜台办理', 'photo');
+  return { jpegBase64: Buffer.from(photo.jpeg).toString('base64') };
+}
+
+/** Something at the kiosk needs staff: recorded with references only. */
+export async function raiseAlert(
+  deps: CardDeps,
+  kiosk: AuthenticatedKiosk,
+  request: { kind: string; reference: string | null; detail: string },
+): Promise<{ alertId: string }> {
+  const at = nowOf(deps);
+  return deps.db.transaction(async (tx) => {
+    const alertId = await nextReference(tx, 'AL', businessDay(deps));
+    await tx.query(
+      `INSERT INTO kiosk_alerts (alert_id, kiosk_id, kind, reference, detail, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [alertId, kiosk.kioskId, request.kind, request.reference, request.detail, at],
+    );
+    await appendAuditInTransaction(
+      tx,
+      {
+        actor: `kiosk:${kiosk.kioskId}`,
+        kioskId: kiosk.kioskId,
+        action: 'kiosk.alert',
+        result: 'ok',
+        details: { alertId, kind: request.kind, reference: request.reference ?? '' },
+      },
+      at,
+    );
+    return { alertId };
   });
 }
 

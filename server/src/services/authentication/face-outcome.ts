@@ -3,21 +3,17 @@ import { canonicalJson, type FaceOutcome, type FaceOutcomeResponse, maskIdNumber
 import type { Queryable } from '../../db/db.ts';
 import { AuthError, InvalidInputError, NotFoundError } from '../../errors.ts';
 import { type AuditEntry, appendAuditInTransaction } from '../../repositories/audit.ts';
-import {
-  findConsent,
-  insertFaceAttempt,
-  insertLockout,
-  pensionAuthState,
-} from '../../repositories/authentication.ts';
+import { findConsent, insertLockout, pensionAuthState } from '../../repositories/authentication.ts';
 import { findKiosk } from '../../repositories/kiosks.ts';
-import { personBasics } from '../../repositories/records.ts';
-import type { AuthenticationDeps } from '../authentication.ts';
+import { type PersonBasics, personBasics } from '../../repositories/records.ts';
+import type { AuthenticationDeps, AuthenticationRules } from '../authentication.ts';
 import { fingerprint, nowOf } from '../cases.ts';
 import type { AuthenticatedKiosk } from '../kiosk-auth.ts';
 import { actorOf, refuser } from './audit.ts';
 import { consentProblem, consentRefused } from './consent.ts';
 import { decideOnce, type KeyedRequest, storedAnswer } from './idempotency.ts';
-import { lockStateOf } from './lockout.ts';
+import { consentPurposeOf, type FacePurpose, insertPurposeFaceAttempt } from './identity-store.ts';
+import { type LockState, lockStateOf } from './lockout.ts';
 import { notPensioner } from './person.ts';
 import { newAuthentication, recordedDetails, writeAuthentication } from './recording.ts';
 
@@ -44,52 +40,46 @@ async function outcomeSignedBy(
   }
 }
 
-const COUNTS_TOWARD_LOCKOUT = new Set<FaceOutcome['decision']>(['mismatch', 'livenessFailed']);
+/** A refusal that is audited and thrown (audit.ts refuser). */
+export type Refuse = (result: string, error: Error, extra?: Record<string, string>) => Promise<never>;
+
+export const COUNTS_TOWARD_LOCKOUT = new Set<FaceOutcome['decision']>(['mismatch', 'livenessFailed']);
+
+/** What a signed outcome that passed the checks is: its times, the person, and whether it is a match. */
+export interface CheckedOutcome {
+  at: Date;
+  decidedAt: Date;
+  person: PersonBasics;
+  isMatch: boolean;
+}
 
 /**
- * Records the kiosk's signed face-check outcome. A match (live, within the threshold) records the
- * authentication, moves the due date and resumes a suspended pension in one transaction; anything else is a
- * failed attempt, and mismatches and liveness failures count toward the lockout. Idempotent by key.
+ * The checks every signed outcome passes, whatever it is for, in this order: the kiosk's signature, then (in
+ * the caller, between the two) the stored answer, then the person, the consent (given at this kiosk for this
+ * purpose, still holding, decided after it), a match that is live and within a threshold no looser than the
+ * server allows. Refusals are audited through `refuse`.
  */
-export async function recordFaceOutcome(
+export async function verifySignature(
   deps: AuthenticationDeps,
   kiosk: AuthenticatedKiosk,
-  request: { idempotencyKey: string; outcome: FaceOutcome; signature: string },
-): Promise<FaceOutcomeResponse> {
-  const { idempotencyKey, outcome, signature } = request;
-  const action = 'authentication.faceOutcome';
-  const rules = deps.config.authentication;
-  const keyed: KeyedRequest = {
-    key: idempotencyKey,
-    kind: 'faceOutcome',
-    kioskId: kiosk.kioskId,
-    requestHash: fingerprint({ kioskId: kiosk.kioskId, outcome, signature }),
-  };
-  const base = {
-    ...actorOf(kiosk),
-    action,
-  };
-  const details = {
-    personId: outcome.personId,
-    consentId: outcome.consentId,
-    decision: outcome.decision,
-    distance: outcome.distance,
-    threshold: outcome.threshold,
-    livenessMethod: outcome.liveness.method,
-    livenessResult: outcome.liveness.result,
-    modelVersion: outcome.modelVersion,
-    idempotencyKey,
-  };
-  const refuse = refuser(deps.db, base, details);
-  if (!(await outcomeSignedBy(deps.db, kiosk.kioskId, outcome, signature))) {
-    return refuse(
+  request: { outcome: FaceOutcome; signature: string },
+  refuse: Refuse,
+): Promise<void> {
+  if (!(await outcomeSignedBy(deps.db, kiosk.kioskId, request.outcome, request.signature))) {
+    await refuse(
       'SIGNATURE_INVALID',
       new AuthError('SIGNATURE_INVALID', 'signature does not match the outcome'),
     );
   }
-  const stored = await storedAnswer<FaceOutcomeResponse>(deps.db, keyed);
-  if (stored) return stored;
+}
 
+export async function checkOutcome(
+  deps: AuthenticationDeps,
+  kiosk: AuthenticatedKiosk,
+  outcome: FaceOutcome,
+  purpose: FacePurpose,
+  refuse: Refuse,
+): Promise<CheckedOutcome> {
   const at = nowOf(deps);
   const skewMs = deps.config.signature.maxSkewSec * 1000;
   const decidedAt = new Date(outcome.decidedAt);
@@ -104,7 +94,9 @@ export async function recordFaceOutcome(
     (decidedAt.getTime() < consent.recordedAt.getTime() - skewMs ||
       decidedAt.getTime() > at.getTime() + skewMs)
       ? 'decidedOutsideConsent'
-      : null);
+      : null) ??
+    // A consent is given for one purpose: its text said what the check was for.
+    ((await consentPurposeOf(deps.db, outcome.consentId)) !== purpose ? 'otherPurpose' : null);
   if (problem) return refuse('NOT_ELIGIBLE', consentRefused(), { reason: problem });
   const isMatch =
     outcome.decision === 'match' &&
@@ -127,6 +119,107 @@ export async function recordFaceOutcome(
       ),
     );
   }
+  return { at, decidedAt, person, isMatch };
+}
+
+/** The audit details of an outcome (scores and ids, never an image). */
+export const outcomeDetails = (outcome: FaceOutcome, idempotencyKey: string) => ({
+  personId: outcome.personId,
+  consentId: outcome.consentId,
+  decision: outcome.decision,
+  distance: outcome.distance,
+  threshold: outcome.threshold,
+  livenessMethod: outcome.liveness.method,
+  livenessResult: outcome.liveness.result,
+  modelVersion: outcome.modelVersion,
+  idempotencyKey,
+});
+
+/**
+ * In the deciding transaction, an outcome that is not recorded as a success (not a match, or a match refused
+ * because the face check is locked): the attempt with its purpose, the lockout it may start, the audit entry.
+ */
+export async function recordFailedOutcome(
+  tx: Queryable,
+  rules: AuthenticationRules,
+  kiosk: AuthenticatedKiosk,
+  request: { outcome: FaceOutcome; idempotencyKey: string; purpose: FacePurpose },
+  checked: CheckedOutcome,
+  lock: LockState,
+  audit: (result: string, extra: AuditEntry['details']) => AuditEntry,
+  remember: (answer: { lockedUntil: string | null; mismatchesLeft: number }) => Promise<void>,
+): Promise<{ lockedUntil: string | null; mismatchesLeft: number }> {
+  const { outcome, idempotencyKey } = request;
+  const { at, decidedAt, isMatch } = checked;
+  const counts = COUNTS_TOWARD_LOCKOUT.has(outcome.decision) && !lock.lockedUntil;
+  const failures = lock.failures + (counts ? 1 : 0);
+  const locksNow = counts && failures >= rules.lockout.maxMismatches;
+  const lockedUntil = locksNow
+    ? new Date(at.getTime() + rules.lockout.lockMinutes * 60_000)
+    : lock.lockedUntil;
+  const answer = {
+    lockedUntil: lockedUntil?.toISOString() ?? null,
+    mismatchesLeft: lockedUntil ? 0 : Math.max(0, rules.lockout.maxMismatches - failures),
+  };
+  await remember(answer);
+  await insertPurposeFaceAttempt(tx, {
+    personId: outcome.personId,
+    kioskId: kiosk.kioskId,
+    consentId: outcome.consentId,
+    decision: outcome.decision,
+    refusedLocked: outcome.decision === 'match',
+    countsTowardLockout: COUNTS_TOWARD_LOCKOUT.has(outcome.decision),
+    distance: outcome.distance,
+    threshold: outcome.threshold,
+    livenessMethod: outcome.liveness.method,
+    livenessResult: outcome.liveness.result,
+    modelVersion: outcome.modelVersion,
+    decidedAt,
+    at,
+    idempotencyKey,
+    purpose: request.purpose,
+  });
+  if (locksNow && lockedUntil) {
+    await insertLockout(tx, {
+      personId: outcome.personId,
+      kioskId: kiosk.kioskId,
+      lockedAt: at,
+      lockedUntil,
+      failures,
+    });
+  }
+  const result = isMatch ? 'LOCKED' : locksNow ? 'lockedOut' : 'notAuthenticated';
+  await appendAuditInTransaction(tx, audit(result, answer), at);
+  return answer;
+}
+
+/**
+ * Records the kiosk's signed face-check outcome. A match (live, within the threshold) records the
+ * authentication, moves the due date and resumes a suspended pension in one transaction; anything else is a
+ * failed attempt, and mismatches and liveness failures count toward the lockout. Idempotent by key.
+ */
+export async function recordFaceOutcome(
+  deps: AuthenticationDeps,
+  kiosk: AuthenticatedKiosk,
+  request: { idempotencyKey: string; outcome: FaceOutcome; signature: string },
+): Promise<FaceOutcomeResponse> {
+  const { idempotencyKey, outcome, signature } = request;
+  const action = 'authentication.faceOutcome';
+  const rules = deps.config.authentication;
+  const keyed: KeyedRequest = {
+    key: idempotencyKey,
+    kind: 'faceOutcome',
+    kioskId: kiosk.kioskId,
+    requestHash: fingerprint({ kioskId: kiosk.kioskId, outcome, signature }),
+  };
+  const base = { ...actorOf(kiosk), action };
+  const details = outcomeDetails(outcome, idempotencyKey);
+  const refuse = refuser(deps.db, base, details);
+  await verifySignature(deps, kiosk, request, refuse);
+  const stored = await storedAnswer<FaceOutcomeResponse>(deps.db, keyed);
+  if (stored) return stored;
+  const checked = await checkOutcome(deps, kiosk, outcome, 'qualification', refuse);
+  const { at, decidedAt, person, isMatch } = checked;
   const notEligible = notPensioner(await pensionAuthState(deps.db, outcome.personId));
   if (notEligible) return refuse('NOT_ELIGIBLE', notEligible);
 
@@ -174,50 +267,17 @@ export async function recordFaceOutcome(
         );
         return response;
       }
-      const counts = COUNTS_TOWARD_LOCKOUT.has(outcome.decision) && !lock.lockedUntil;
-      const failures = lock.failures + (counts ? 1 : 0);
-      const locksNow = counts && failures >= rules.lockout.maxMismatches;
-      const lockedUntil = locksNow
-        ? new Date(at.getTime() + rules.lockout.lockMinutes * 60_000)
-        : lock.lockedUntil;
-      const response: FaceOutcomeResponse = {
-        authentication: null,
-        lockedUntil: lockedUntil?.toISOString() ?? null,
-        mismatchesLeft: lockedUntil ? 0 : Math.max(0, rules.lockout.maxMismatches - failures),
-      };
-      await remember(response);
-      await insertFaceAttempt(tx, {
-        personId: outcome.personId,
-        kioskId: kiosk.kioskId,
-        consentId: outcome.consentId,
-        decision: outcome.decision,
-        refusedLocked: outcome.decision === 'match',
-        countsTowardLockout: COUNTS_TOWARD_LOCKOUT.has(outcome.decision),
-        distance: outcome.distance,
-        threshold: outcome.threshold,
-        livenessMethod: outcome.liveness.method,
-        livenessResult: outcome.liveness.result,
-        modelVersion: outcome.modelVersion,
-        decidedAt,
-        at,
-        idempotencyKey,
-      });
-      if (locksNow && lockedUntil) {
-        await insertLockout(tx, {
-          personId: outcome.personId,
-          kioskId: kiosk.kioskId,
-          lockedAt: at,
-          lockedUntil,
-          failures,
-        });
-      }
-      const result = isMatch ? 'LOCKED' : locksNow ? 'lockedOut' : 'notAuthenticated';
-      await appendAuditInTransaction(
+      const failed = await recordFailedOutcome(
         tx,
-        withDetails(result, { lockedUntil: response.lockedUntil, mismatchesLeft: response.mismatchesLeft }),
-        at,
+        rules,
+        kiosk,
+        { outcome, idempotencyKey, purpose: 'qualification' },
+        checked,
+        lock,
+        withDetails,
+        (answer) => remember({ authentication: null, ...answer }),
       );
-      return response;
+      return { authentication: null, ...failed };
     },
   );
 }

@@ -48,15 +48,31 @@ export async function decideOnce<T>(
   at: Date,
   decide: (tx: Queryable, pension: PensionAuthState, remember: (response: T) => Promise<void>) => Promise<T>,
 ): Promise<T> {
+  return decideOnceForPerson<T>(db, request, personId, at, async (tx, remember) => {
+    const pension = await pensionAuthState(tx, personId, true);
+    if (!pension) throw notPensioner(null);
+    return decide(tx, pension, remember);
+  });
+}
+
+/**
+ * decideOnce without the pension: for an identity verification, which anyone with a record may need (a card
+ * applicant need not draw a pension). Same row lock, same one answer per key.
+ */
+export async function decideOnceForPerson<T>(
+  db: Db,
+  request: KeyedRequest,
+  personId: string,
+  at: Date,
+  decide: (tx: Queryable, remember: (response: T) => Promise<void>) => Promise<T>,
+): Promise<T> {
   try {
     return await db.transaction(async (tx) => {
       await lockPersonRow(tx, personId);
       const again = await storedAnswer<T>(tx, request);
       if (again) return again;
-      const pension = await pensionAuthState(tx, personId, true);
-      if (!pension) throw notPensioner(null);
       const remember = (response: T) => insertAuthenticationRequest(tx, { ...request, response, at });
-      return decide(tx, pension, remember);
+      return decide(tx, remember);
     });
   } catch (error) {
     if (isUniqueViolation(error)) {

@@ -3,6 +3,7 @@ import { chinaClock } from '../../documents/content.ts';
 import { NotEligibleError } from '../../errors.ts';
 import { countLockoutFailures, latestLockoutEnd } from '../../repositories/authentication.ts';
 import type { AuthenticationRules } from '../authentication.ts';
+import { lastIdentityVerifiedAt } from './identity-store.ts';
 
 export interface LockState {
   lockedUntil: Date | null;
@@ -12,7 +13,8 @@ export interface LockState {
 
 /**
  * Mismatches and liveness failures count within the window, after the last lockout ended and after the last
- * authentication; at maxMismatches the face check locks for lockMinutes.
+ * authentication or identity verification (whatever the check was for: one lockout per person); at
+ * maxMismatches the face check locks for lockMinutes.
  */
 export async function lockStateOf(
   q: Queryable,
@@ -25,10 +27,12 @@ export async function lockStateOf(
   if (lastEnd && lastEnd.getTime() > now.getTime()) {
     return { lockedUntil: lastEnd, mismatchesLeft: 0, failures: rules.lockout.maxMismatches };
   }
+  const verifiedAt = await lastIdentityVerifiedAt(q, personId);
   const since = Math.max(
     now.getTime() - rules.lockout.windowMinutes * 60_000,
     lastEnd?.getTime() ?? 0,
     lastAuthenticatedAt?.getTime() ?? 0,
+    verifiedAt?.getTime() ?? 0,
   );
   const failures = await countLockoutFailures(q, personId, new Date(since));
   return { lockedUntil: null, mismatchesLeft: Math.max(0, rules.lockout.maxMismatches - failures), failures };

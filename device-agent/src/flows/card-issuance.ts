@@ -3,14 +3,31 @@ import {
   type CardStage,
   type ChoiceOption,
   type FlowStep,
+  type IdentityVerification,
   maskName,
 } from '@sik/contract';
 import { issueCard } from '../issuance/issuance.ts';
 import type { CardView, IssuanceCitizen, IssuanceDeps, IssuanceOutcome } from '../issuance/types.ts';
+import { type FaceCheckDeps, FaceVerification, type FaceVerificationResult } from './face-verification.ts';
 import { Flow, type FlowContext, FlowError } from './flow.ts';
+import type { FlowServices } from './services.ts';
 
 /** What the card flow needs besides the flow context: the issuance's devices, server and settings. */
 export type CardIssuing = Omit<IssuanceDeps, 'journal'>;
+
+/**
+ * The face check before a card application (identity -> face check -> application): the server's identity-check
+ * routes, the kiosk's camera and engine (null without a camera: staff confirm the person), the preview frames.
+ */
+export interface CardIdentityCheck {
+  services: FlowServices;
+  face: FaceCheckDeps | null;
+  frames: (jpeg: Uint8Array) => void;
+  now?: () => Date;
+}
+
+/** A verification that ends sooner than this is done again: confirming and applying take a moment. */
+const VERIFIED_MARGIN_MS = 2 * 60_000;
 
 type Matter = CardApplicationKind | 'reportLoss';
 const MATTERS: readonly Matter[] = ['first', 'replacement', 'renewal', 'reportLoss'];
@@ -63,12 +80,178 @@ export class CardIssuanceFlow extends Flow {
   private stagesDone: CardStage[] = [];
   private attempt = 1;
   private pinEntry: AbortController | null = null;
+  /** The face check before an application; null when the flow was built without one (the server then refuses). */
+  private readonly verification: FaceVerification<IdentityVerification> | null = null;
+  /** The matter screen, where leaving the face check returns to. */
+  private chooseStep: FlowStep | null = null;
+  /** Set while the history is rebuilt: nothing is published until the step is final. */
+  private quiet = false;
+  private readonly now: () => Date;
 
   constructor(
     ctx: FlowContext,
     private readonly issuing: CardIssuing | null,
+    private readonly identity: CardIdentityCheck | null = null,
   ) {
     super('socialSecurityCard', ctx);
+    this.now = identity?.now ?? (() => new Date());
+    if (identity) this.verification = this.identityCheck(identity);
+  }
+
+  // --- the face check before the application ------------------------------------------------------------
+
+  /** A FaceVerification for the card purpose, hosted by this flow's screens. */
+  private identityCheck(identity: CardIdentityCheck): FaceVerification<IdentityVerification> {
+    const { services } = identity;
+    const personId = this.ctx.citizen.personId;
+    const purpose = 'cardIssuance';
+    return new FaceVerification<IdentityVerification>(
+      {
+        citizen: this.ctx.citizen,
+        signal: this.abort.signal,
+        now: this.now,
+        disposed: () => this.disposed,
+        step: () => this.step,
+        ask: (step) => this.ask(step),
+        show: (step) => this.show(step),
+        restore: (step) => this.restore(step),
+        rewindTo: (step) => this.rewindTo(step),
+        changed: () => this.changed(),
+        fail: (code, message, retry) => this.fail(code, message, retry),
+        clearError: () => {
+          this.error = null;
+        },
+        committing: (value) => {
+          if (value !== undefined) this.committing = value;
+          return this.committing;
+        },
+        background: (work) => this.background(work),
+        load: (label, call, onFailure) => this.load(label, call, onFailure),
+      },
+      {
+        consent: ({ version, granted }) =>
+          services.identityCheckConsent({ personId, purpose, version, granted }),
+        referencePhoto: (consentId) => services.identityReferencePhoto(personId, consentId),
+        outcome: async (outcome, key) => {
+          const answer = await services.identityFaceOutcome(purpose, outcome, key);
+          return answer.ok
+            ? {
+                ok: true,
+                data: {
+                  record: answer.data.verification,
+                  lockedUntil: answer.data.lockedUntil,
+                  mismatchesLeft: answer.data.mismatchesLeft,
+                },
+              }
+            : answer;
+        },
+        staffSignIn: (credentials) => services.staffSignIn(credentials),
+        assisted: (request) => services.identityAssisted({ personId, purpose, ...request }),
+      },
+      identity.face,
+      identity.frames,
+      (result) => this.verified(result),
+    );
+  }
+
+  /**
+   * After the matter, before the confirmation: the face check for the card (or staff), unless the person was
+   * verified at this kiosk moments ago (the server keeps the verification for cards.identityCheckMinutes).
+   */
+  private async checkIdentity(choose: FlowStep, matter: CardApplicationKind): Promise<void> {
+    const verification = this.verification;
+    const identity = this.identity;
+    if (!verification || !identity) {
+      this.ask({ type: 'confirm', lines: this.confirmLines(matter) });
+      return;
+    }
+    const status = await this.load(
+      'checking',
+      () => identity.services.identityCheckStatus(this.ctx.citizen.personId, 'cardIssuance'),
+      { back: choose, retry: () => this.checkIdentity(choose, matter) },
+    );
+    if (!status) return;
+    if (
+      status.verifiedUntil &&
+      Date.parse(status.verifiedUntil) - this.now().getTime() > VERIFIED_MARGIN_MS
+    ) {
+      this.ask({ type: 'confirm', lines: this.confirmLines(matter) });
+      return;
+    }
+    verification.begin({
+      consent: status.consent,
+      lockedUntil: status.lockedUntil,
+      mismatchesLeft: status.mismatchesLeft,
+      referencePhoto: status.referencePhoto,
+      validUntil: null,
+      daysLeft: null,
+      pensionSuspended: false,
+    });
+  }
+
+  /** `step` as the current step, unpublished, with only the matter screen to go back to. */
+  private rewindTo(step: FlowStep): void {
+    this.forgetHistory();
+    const choose = this.chooseStep;
+    if (!choose) {
+      this.restore(step);
+      return;
+    }
+    this.restore(choose);
+    // ask() is the only way to put a step in the history; what it publishes is not final yet.
+    this.quiet = true;
+    try {
+      this.ask(step);
+    } finally {
+      this.quiet = false;
+    }
+  }
+
+  protected override changed(): void {
+    if (!this.quiet) super.changed();
+  }
+
+  /** The face check ended: verified (by face or staff) -> the confirmation, with "back" to the matter. */
+  private verified(result: FaceVerificationResult<IdentityVerification>): void {
+    if (result.kind === 'gaveUp') return;
+    const matter = this.matter;
+    if (!matter || matter === 'reportLoss') return;
+    this.rewindTo({ type: 'confirm', lines: this.confirmLines(matter) });
+    this.changed();
+  }
+
+  override view() {
+    const view = super.view();
+    // Nothing to go back to while the server, the camera or the card is being waited for; during the capture
+    // "back" stops the camera and returns to the consent screen.
+    if (this.step.type === 'loading') return { ...view, canGoBack: false };
+    if (this.step.type === 'faceCapture')
+      return { ...view, canGoBack: this.verification?.captureCanGoBack ?? false };
+    return view;
+  }
+
+  override back(): void {
+    if (this.step.type === 'loading')
+      throw new FlowError('WRONG_PHASE', 'please wait: the kiosk is still working on the last step');
+    if (this.verification?.back()) return;
+    super.back();
+  }
+
+  protected override onBack(step: FlowStep): void {
+    if (!this.verification) return;
+    this.verification.onBack(step);
+    // Back at the matter from the face check's first screen: the check is left (camera off, staff signed out).
+    if (step.type === 'choose') this.verification.abandon();
+  }
+
+  /** Staff credentials from the command `flow.staffSignIn`, for the face check's assisted path; not kept. */
+  async staffSignIn(credentials: { staffNumber: string; password: string; otp: string }): Promise<void> {
+    if (!this.verification) throw new FlowError('WRONG_PHASE', 'this service has no staff sign-in now');
+    await this.verification.staffSignIn(credentials);
+  }
+
+  protected override wipe(): void {
+    this.verification?.wipe();
   }
 
   async start(): Promise<void> {
@@ -103,7 +286,13 @@ export class CardIssuanceFlow extends Flow {
       const option = step.options.find((o) => o.value === value);
       if (!option || option.disabled) throw new FlowError('INVALID_INPUT', `${value} is not offered`);
       this.matter = value as Matter;
-      this.ask({ type: 'confirm', lines: this.confirmLines(this.matter) });
+      this.chooseStep = step;
+      if (this.matter === 'reportLoss') this.ask({ type: 'confirm', lines: this.confirmLines(this.matter) });
+      else await this.checkIdentity(step, this.matter);
+      return;
+    }
+    if (this.verification && FaceVerification.owns(step)) {
+      await this.verification.answer(value);
       return;
     }
     if (step.type === 'confirm' && value === 'confirm' && this.matter) {

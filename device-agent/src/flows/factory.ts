@@ -49,7 +49,11 @@ export function createFlowFactory(deps: FlowDeps) {
       case 'qualificationAuth':
         return new QualificationAuthFlow(ctx, deps.services, deps.faceCheck, frames);
       case 'socialSecurityCard':
-        return new CardIssuanceFlow(ctx, deps.cardIssuing);
+        return new CardIssuanceFlow(ctx, deps.cardIssuing, {
+          services: deps.services,
+          face: deps.faceCheck,
+          frames,
+        });
       default:
         throw new RangeError(`${request.serviceId} has no flow yet`);
     }

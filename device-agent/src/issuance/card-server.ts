@@ -14,7 +14,8 @@ export function createCardServer(server: ServerClient): CardServer {
     personalise: (request) => server.request('cardPersonalise', { body: request }),
     async photo(request) {
       const answer = await server.request('cardPhoto', { body: request });
-      return map(answer, (p) => ({ jpeg: new Uint8Array(Buffer.from(p.jpegBase64, 'base64')) }));
+      // The Buffer itself (a Uint8Array), not a copy: the caller's zero-fill reaches the only decoded bytes.
+      return map(answer, (p) => ({ jpeg: Buffer.from(p.jpegBase64, 'base64') }));
     },
     cryptogram: (request) => server.request('cardCryptogram', { body: request }),
     activate: (request) => server.request('cardActivate', { body: request }),

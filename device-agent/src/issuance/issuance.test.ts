@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { defaultCardsConfig } from '@sik/config';
 import { decodeEf06 } from '@sik/contract/ssse';
 import { DEMO_BLANKS, DEMO_KIOSK_ID, defaultSeedData, demoCardHolders } from '@sik/seeds';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createRootLogger } from '../../../server/src/log.ts';
 import { type RunningServer, startServer } from '../../../server/src/server.ts';
 import { testConfig } from '../../../server/src/testing/harness.ts';
@@ -335,5 +335,64 @@ describe('card issuance against the real server and the linked card unit', () =>
     const overview = await cardServer.overview(holder.personId);
     if (!overview.ok) throw new Error(overview.message);
     expect(overview.data.cards.find((c) => c.cardNumber === cardNumber)?.status).toBe('active');
+  });
+
+  it('a recovery round never touches the card a visit is making; it waits for the card unit', async () => {
+    await unit.simulator?.printer.setFault('none');
+    await unit.simulator?.chip.setFault('none');
+    const holder = holderOf('pensioner-overdue');
+    const d = deps();
+    const pending: { typed: ((pin: { ok: true; pin: string }) => void) | null } = { typed: null };
+    const phases: string[] = [];
+    const issuing = issueCard(
+      { ...d, onPhase: (p) => phases.push(p) },
+      holder,
+      'renewal',
+      citizen({ choosePin: () => new Promise((resolve) => (pending.typed = resolve)) }),
+      progress,
+      never,
+    );
+    // The card is printed and back at the chip station; the citizen is asked for the PIN.
+    await vi.waitFor(() => expect(pending.typed).not.toBeNull(), { timeout: 10_000 });
+    expect(phases).toContain('printed');
+    // A round now (the agent's minute timer) leaves the card where it is.
+    expect(await recoverIssuances({ ...d, journal: new Journal(journalDir) })).toEqual({
+      recovered: 0,
+      open: 1,
+    });
+    expect((await unit.simulator?.printer.state())?.card).not.toBeNull();
+    pending.typed?.({ ok: true, pin: PIN });
+    expect(await issuing).toMatchObject({ ok: true, card: { status: 'active' } });
+  });
+
+  it('when the server fails while a failed card is spoiled, the entry stays open and recovery fixes the books', async () => {
+    const holder = holderOf('resident-pensioner');
+    let failSpoil = true;
+    const flaky: CardServer = {
+      ...cardServer,
+      spoil: async (request) =>
+        failSpoil
+          ? { ok: false, code: 'SERVER_UNREACHABLE', message: 'unreachable' }
+          : cardServer.spoil(request),
+    };
+    const d = { ...deps(), server: flaky };
+    await unit.simulator?.chip.setFault('writeError');
+    const outcome = await issueCard(d, holder, 'renewal', citizen(), progress, never);
+    await unit.simulator?.chip.setFault('none');
+    expect(outcome).toMatchObject({ ok: false, reason: 'serverError', applicationKept: true });
+    const open = d.journal.open(ISSUANCE_JOURNAL_KIND);
+    expect(open).toHaveLength(1);
+    const serial = String(open[0]?.data.chipSerial);
+    expect((await unit.simulator?.printer.state())?.rejectBox).toContain(serial);
+    failSpoil = false;
+    expect(await recoverIssuances({ ...d, journal: new Journal(journalDir) })).toEqual({
+      recovered: 1,
+      open: 0,
+    });
+    const blank = await server.db.query<{ status: string }>(
+      'SELECT status FROM card_blanks WHERE chip_serial = $1',
+      [serial],
+    );
+    expect(blank.rows[0]?.status).toBe('spoiled');
   });
 });

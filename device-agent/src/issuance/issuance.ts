@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { CardApplicationKind, Result } from '@sik/contract';
+import type { CardApplicationKind, KioskAlertKind, Result } from '@sik/contract';
 import type { SsseFile } from '@sik/contract/ssse';
 import type { CardPrinterResult } from '../devices/card-printer/card-printer.ts';
 import type { ChipResult } from '../devices/chip-encoder/chip-encoder.ts';
 import { createLogger } from '../log.ts';
+import { recoverHeld } from './recovery.ts';
 import {
   type CardHolder,
   type CardPersonalisationData,
@@ -16,6 +17,7 @@ import {
   type IssuanceProgress,
   type SpoilReason,
 } from './types.ts';
+import { withCardUnit } from './unit-lock.ts';
 
 const log = createLogger('issuance');
 
@@ -64,10 +66,6 @@ const MESSAGES = {
   serverError: '暂时连不上社保系统，制卡已停止。您的申请已保留，请稍后再试或到柜台办理。',
 } as const;
 
-/** Journal entries of issuances running now in this process: recovery leaves them alone. */
-const inProgress = new Set<string>();
-export const isInProgress = (entryId: string): boolean => inProgress.has(entryId);
-
 export const RETRY_NOTICE = '上一张卡片制作未成功，已收回作废，正在用新卡重新制作';
 
 /** Runs one card issuance for `holder`; never throws (failures are outcomes). */
@@ -79,7 +77,14 @@ export async function issueCard(
   progress: IssuanceProgress,
   signal: AbortSignal,
 ): Promise<IssuanceOutcome> {
-  return new Issuance(deps, holder, citizen, progress, signal).run(kind);
+  return withCardUnit(deps.printer, async () => {
+    // What an earlier visit or a crash left open is put right first (a card the citizen took is enabled, not
+    // spoiled by this visit's application).
+    await recoverHeld(deps).catch((error: unknown) =>
+      log.warn({ err: (error as Error).message }, 'recovery before the card did not finish'),
+    );
+    return new Issuance(deps, holder, citizen, progress, signal).run(kind);
+  });
 }
 
 class Issuance {
@@ -104,7 +109,6 @@ class Issuance {
 
   async run(kind: CardApplicationKind): Promise<IssuanceOutcome> {
     const { journal } = this.deps;
-    inProgress.add(this.entryId);
     journal.begin(ISSUANCE_JOURNAL_KIND, this.entryId, {
       phase: 'applying',
       personId: this.holder.personId,
@@ -122,7 +126,15 @@ class Issuance {
       this.applicationId = applied.applicationId;
       let card = applied.card;
       if (card.status === 'personalising' && card.chipSerial) {
-        // A card of this application left half-made (recovery could not reach the server then): spoil it first.
+        const serial = card.chipSerial;
+        // A card of this application an open entry still accounts for (the citizen may hold it): not ours.
+        if (
+          journal
+            .open(ISSUANCE_JOURNAL_KIND)
+            .some((e) => e.id !== this.entryId && e.data.chipSerial === serial)
+        )
+          throw new Stop(this.outcome('serverError', false, MESSAGES.serverError), true);
+        // A card of this application left half-made with no entry (its journal lost): spoil it first.
         const spoiled = await this.server(() =>
           this.deps.server.spoil({
             cardNumber: card.cardNumber,
@@ -151,8 +163,6 @@ class Issuance {
         this.deps.journal.finish(this.entryId, `stopped:${stop.outcome.reason}`);
       else log.warn({ reason: stop.outcome.reason }, 'issuance stopped with work left for recovery');
       return stop.outcome;
-    } finally {
-      inProgress.delete(this.entryId);
     }
   }
 
@@ -180,8 +190,9 @@ class Issuance {
     const { printer, encoder, server } = this.deps;
     const cardNumber = this.cardNumber ?? '';
     // --- blank -----------------------------------------------------------------------------------------------
+    this.checkVisit();
     this.progress.stage('blank', attempt, notice);
-    const status = await this.device(() => printer.refreshStatus(this.signal));
+    const status = await this.device(() => printer.refreshStatus());
     if (status.card !== 'none')
       // A card already inside is not ours to touch: recovery (or staff) put it away first.
       throw await this.stuck(`a card is already inside the printer (${status.card}) before picking`);
@@ -189,18 +200,34 @@ class Issuance {
     if (status.ribbon === 'out' || status.cover === 'open' || status.rejectBox === 'full' || status.jam)
       throw await this.stopped('deviceFault', status.detail ?? 'card printer not ready');
     this.phase('picking', { attempt, chipSerial: null });
-    const picked = await this.device(() => printer.pickToContact(this.signal));
+    const picked = await this.device(() => printer.pickToContact());
     if (picked.completion !== 'success') {
       if (picked.errorCode === 'feederEmpty') throw await this.stopped('noStock', 'feeder empty');
-      // A misfeed may leave a card inside: read its serial if it reached the chip station, put it away.
-      this.cardInside = true;
+      // Refused before any movement, or a misfeed that left a card inside: ask the printer which.
+      const after = await this.device(() => printer.refreshStatus());
+      this.cardInside = after.card !== 'none';
+      if (!this.cardInside) throw await this.stopped('deviceFault', `pick refused: ${picked.detail}`);
+      // Read its serial if it reached the chip station, then put it away.
       const serial = await this.readSerial();
       if (serial) this.phase('picked', { chipSerial: serial });
+      else
+        await this.alert(
+          'deviceFault',
+          null,
+          `a misfed blank went to the reject box unread (attempt ${attempt})`,
+        );
       throw new CardFailed('other', `pick failed: ${picked.detail}`);
     }
     this.cardInside = true;
-    const opened = await this.device(() => encoder.openCard(this.signal));
-    if (opened.completion !== 'success') throw new CardFailed('chipWriteFailed', `chip: ${opened.detail}`);
+    const opened = await this.device(() => encoder.openCard());
+    if (opened.completion !== 'success') {
+      await this.alert(
+        'deviceFault',
+        null,
+        `a blank whose chip did not answer went to the reject box (attempt ${attempt})`,
+      );
+      throw new CardFailed('chipWriteFailed', `chip: ${opened.detail}`);
+    }
     this.chipSerial = opened.serial;
     this.phase('picked', { chipSerial: opened.serial });
 
@@ -236,6 +263,7 @@ class Issuance {
     const cardNumber = this.cardNumber ?? '';
 
     // --- chip ------------------------------------------------------------------------------------------------
+    this.checkVisit();
     this.progress.stage('chip', attempt, notice);
     this.phase('writing', {});
     await this.authenticateChip();
@@ -247,7 +275,6 @@ class Issuance {
         encoder.writeFile(
           file,
           records.map((r) => ({ record: r.record, tlv: Buffer.from(r.tlvHex, 'hex') })),
-          this.signal,
         ),
       );
       if (written.completion !== 'success')
@@ -264,17 +291,18 @@ class Issuance {
     this.phase('verified', {});
 
     // --- print -----------------------------------------------------------------------------------------------
+    this.checkVisit();
     this.progress.stage('print', attempt, notice);
     const drawn = await face;
     if ('error' in drawn) throw drawn.error;
     const png = drawn.png;
     this.phase('printing', {});
-    const moved = await this.device(() => printer.moveToPrint(this.signal));
+    const moved = await this.device(() => printer.moveToPrint());
     if (moved.completion !== 'success') throw this.printFailure(moved);
-    const printed = await this.device(() => printer.printImage(png, this.signal));
+    const printed = await this.device(() => printer.printImage(png));
     if (printed.completion !== 'success') throw this.printFailure(printed);
     this.phase('printed', {});
-    const back = await this.device(() => printer.toContact(this.signal));
+    const back = await this.device(() => printer.toContact());
     if (back.completion !== 'success') throw this.printFailure(back);
 
     // --- PIN: chosen by the citizen on the PIN pad, set and verified on the card itself ---------------------------
@@ -288,40 +316,37 @@ class Issuance {
     this.phase('pinSetting', {});
     let pin: string | null = chosen.pin;
     try {
-      const reopened = await this.device(() => encoder.openCard(this.signal));
+      const reopened = await this.device(() => encoder.openCard());
       if (reopened.completion !== 'success' || reopened.serial !== this.chipSerial)
         throw new CardFailed('chipWriteFailed', 'the card at the chip station is not the one being made');
       await this.authenticateChip();
-      const set = await this.device(() => encoder.setPin(pin ?? '', this.signal));
+      const set = await this.device(() => encoder.setPin(pin ?? ''));
       if (set.completion !== 'success') throw new CardFailed('chipWriteFailed', `set PIN: ${set.detail}`);
-      const verified = await this.device(() => encoder.verifyPin(pin ?? '', this.signal));
+      const verified = await this.device(() => encoder.verifyPin(pin ?? ''));
       if (verified.completion !== 'success')
         throw new CardFailed('chipWriteFailed', `verify PIN: ${verified.detail}`);
     } finally {
       pin = null;
     }
-    await this.device(() => encoder.closeCard(this.signal));
+    await this.device(() => encoder.closeCard());
     this.phase('pinSet', {});
 
     // --- present, taken, activate --------------------------------------------------------------------------------
     this.progress.stage('take', attempt, notice);
     this.phase('presenting', {});
-    const ejected = await this.device(() => printer.eject(this.signal));
-    if (ejected.completion !== 'success') throw this.printFailure(ejected);
+    const ejected = await this.device(() => printer.eject());
+    // An eject that reports failure may still have reached the slot: only a card still inside is a failure.
+    if (
+      ejected.completion !== 'success' &&
+      (await this.device(() => printer.refreshStatus())).card !== 'exit'
+    )
+      throw this.printFailure(ejected);
     this.citizen.presented(cardNumber);
+    // Not the visit's signal: a citizen who lifts the ID card may still take the card; the slot decides.
     const taken = await this.asCitizen(() =>
-      printer.waitForCardTaken({ timeoutMs: this.deps.config.takeTimeoutMs }, this.signal),
+      printer.waitForCardTaken({ timeoutMs: this.deps.config.takeTimeoutMs }),
     );
-    if (taken.completion !== 'success') {
-      // Nobody took it: back into the machine's reject box, spoiled; the application stays for the counter.
-      this.phase('rejecting', {});
-      const retracted = await this.device(() => printer.retract());
-      if (retracted.completion !== 'success') throw await this.stuck(`retract: ${retracted.detail}`);
-      this.cardInside = false;
-      await this.server(() =>
-        server.spoil({ cardNumber, chipSerial: this.chipSerial ?? '', reason: 'notTaken' }),
-      );
-      await this.alert('cardNotTaken', cardNumber, 'card not taken, retracted into the reject box');
+    if (taken.completion !== 'success' && (await this.takeBack(cardNumber)) === 'retracted') {
       throw new Stop(this.outcome('notTaken', true), true);
     }
     this.cardInside = false;
@@ -337,10 +362,42 @@ class Issuance {
 
   // --- steps -------------------------------------------------------------------------------------------------
 
+  /**
+   * Nobody took the presented card in time: back into the machine's reject box and spoiled (the application stays
+   * for the counter), unless the slot is empty by now (taken at the last moment: it is the citizen's). The put-away
+   * is noted before it starts, so a crash in between is known to be uncertain.
+   */
+  private async takeBack(cardNumber: string): Promise<'retracted' | 'taken'> {
+    const { printer, server, journal } = this.deps;
+    journal.note(this.entryId, { putAway: 'retracting' });
+    const retracted = await this.device(() => printer.retract());
+    if (retracted.completion !== 'success') {
+      const now = await this.device(() => printer.refreshStatus());
+      if (now.card === 'none') {
+        journal.note(this.entryId, { putAway: null });
+        return 'taken';
+      }
+      throw await this.stuck(`retract: ${retracted.detail}`);
+    }
+    this.cardInside = false;
+    this.phase('rejecting', {});
+    await this.server(() =>
+      server.spoil({ cardNumber, chipSerial: this.chipSerial ?? '', reason: 'notTaken' }),
+    );
+    this.chipSerial = null;
+    await this.alert('cardNotTaken', cardNumber, 'card not taken, retracted into the reject box');
+    return 'retracted';
+  }
+
+  /** The visit ended (the session timed out or the citizen left): make no more, put away what is inside. */
+  private checkVisit(): void {
+    if (this.signal.aborted) throw new CardFailed('other', 'the visit ended');
+  }
+
   /** GET CHALLENGE, the cryptogram from the card-management service, EXTERNAL AUTHENTICATE. */
   private async authenticateChip(): Promise<void> {
     const { encoder, server } = this.deps;
-    const challenge = await this.device(() => encoder.getChallenge(this.signal));
+    const challenge = await this.device(() => encoder.getChallenge());
     if (challenge.completion !== 'success')
       throw new CardFailed('chipWriteFailed', `challenge: ${challenge.detail}`);
     const cryptogram = await this.server(() =>
@@ -351,7 +408,7 @@ class Issuance {
       }),
     );
     const auth = await this.device(() =>
-      encoder.externalAuthenticate(Buffer.from(cryptogram.cryptogramHex, 'hex'), this.signal),
+      encoder.externalAuthenticate(Buffer.from(cryptogram.cryptogramHex, 'hex')),
     );
     if (auth.completion !== 'success')
       throw new CardFailed('chipWriteFailed', `authenticate: ${auth.detail}`);
@@ -365,11 +422,11 @@ class Issuance {
       ['EF06', data.ef06],
     ];
     for (const [file, records] of files) {
-      const selected = await this.device(() => encoder.selectFile(file, this.signal));
+      const selected = await this.device(() => encoder.selectFile(file));
       if (selected.completion !== 'success')
         throw new CardFailed('readBackMismatch', `${file}: ${selected.detail}`);
       for (const r of records) {
-        const read = await this.device(() => encoder.readRecord(r.record, this.signal));
+        const read = await this.device(() => encoder.readRecord(r.record));
         if (read.completion !== 'success')
           throw new CardFailed('readBackMismatch', `${file} record ${r.record}: ${read.detail}`);
         if (read.tlv.toString('hex').toUpperCase() !== r.tlvHex)
@@ -417,8 +474,8 @@ class Issuance {
       if (rejected.completion !== 'success') throw await this.stuck(`reject: ${rejected.detail}`);
       this.cardInside = false;
     }
+    // The serial stays known until the books are right: a server that fails here leaves the entry open.
     const serial = this.chipSerial;
-    this.chipSerial = null;
     if (!serial) {
       this.phase('applied', { chipSerial: null });
       return;
@@ -434,17 +491,18 @@ class Issuance {
       // The blank never got bound to the card (the personalisation did not happen): spoil the blank alone.
       await this.server(() => server.spoilBlank({ chipSerial: serial, reason: 'other' }));
     }
+    this.chipSerial = null;
     this.phase('applied', { cardNumber: this.cardNumber, chipSerial: null });
   }
 
   /** The serial of a card inside the printer, if it can be read at the chip station. */
   private async readSerial(): Promise<string | null> {
     // A card that jammed at the chip station can still be read there; otherwise try to bring it there.
-    let opened = await this.device(() => this.deps.encoder.openCard(this.signal));
+    let opened = await this.device(() => this.deps.encoder.openCard());
     if (opened.completion !== 'success') {
-      const at = await this.device(() => this.deps.printer.toContact(this.signal));
+      const at = await this.device(() => this.deps.printer.toContact());
       if (at.completion !== 'success') return null;
-      opened = await this.device(() => this.deps.encoder.openCard(this.signal));
+      opened = await this.device(() => this.deps.encoder.openCard());
       if (opened.completion !== 'success') return null;
     }
     this.chipSerial = opened.serial;
@@ -520,11 +578,7 @@ class Issuance {
     return new Stop(this.outcome('deviceFault', alerted), false);
   }
 
-  private async alert(
-    kind: 'cardIssuanceStopped' | 'cardNotTaken' | 'cardStuck' | 'cardStockLow',
-    reference: string | null,
-    detail: string,
-  ): Promise<boolean> {
+  private async alert(kind: KioskAlertKind, reference: string | null, detail: string): Promise<boolean> {
     const sent = await this.deps.server.alert({ kind, reference, detail }).catch(() => null);
     if (!sent?.ok) log.warn({ kind }, 'staff alert not delivered');
     return Boolean(sent?.ok);

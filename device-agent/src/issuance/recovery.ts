@@ -1,42 +1,32 @@
 import type { Result } from '@sik/contract';
 import type { JournalEntry } from '../journal/journal.ts';
 import { createLogger } from '../log.ts';
-import { isInProgress } from './issuance.ts';
 import { ISSUANCE_JOURNAL_KIND, type IssuanceDeps, type IssuancePhase } from './types.ts';
+import { cardUnitBusy, withCardUnit } from './unit-lock.ts';
 
 const log = createLogger('issuance-recovery');
 
 /**
  * Finishes every card issuance the journal began and never finished (a crash, a power cut, a server that did not
- * answer). The printer is asked what it holds, the server what it has booked, and the two are put right:
- * - a card still inside the printer (or left in the slot) goes to the reject box and is spoiled in the books
- *   (the card if it was bound to this blank, else the blank alone); the application stays open for the counter
- *   or the citizen's next visit, which makes it again with a new card number;
- * - a card the citizen took (the journal reached 'presenting' or later and the slot is empty) is activated;
- * - an entry closes only when the printer is empty of it and the server's books agree; otherwise it stays open
- *   for the next round, and staff are alerted about a card that cannot be put away.
- * Issuances running now in this process are left alone.
+ * answer). It holds the card unit (unit-lock.ts) so it never touches a card a visit is making, and works in two
+ * parts:
+ * 1. The printer, once per round: a card inside or in the slot goes to the reject box. Its serial is read at the
+ *    chip station when it can be; the card belongs to the entry whose journal has that serial (a card in the slot
+ *    to the entry that presented it).
+ * 2. The books, per entry: a card already active closes it; a card that left through the slot in 'presenting' or
+ *    later, and that no one put away, is with the citizen and is activated; any other bound card is spoiled (the
+ *    application gets a new card number and stays open for the counter or the next visit); a blank read but never
+ *    bound is spoiled alone. What cannot be known (a retract cut off by a crash: taken or retracted?) is spoiled
+ *    and staff are alerted to look. An entry stays open while the printer or the server does not answer.
  */
 
-const TAKEN_PHASES: ReadonlySet<IssuancePhase> = new Set(['presenting', 'taken', 'activating']);
+const TAKEN_PHASES: ReadonlySet<string> = new Set<IssuancePhase>(['presenting', 'taken', 'activating']);
 
+/** One round, unless a visit or another round holds the card unit (then the next round will do it). */
 export async function recoverIssuances(deps: IssuanceDeps): Promise<{ recovered: number; open: number }> {
-  let recovered = 0;
-  for (const entry of deps.journal.open(ISSUANCE_JOURNAL_KIND)) {
-    if (isInProgress(entry.id)) continue;
-    try {
-      const outcome = await recoverOne(deps, entry);
-      if (outcome) {
-        deps.journal.finish(entry.id, `recovered:${outcome}`);
-        log.info({ outcome, phase: entry.data.phase }, 'unfinished card issuance recovered');
-        recovered += 1;
-      }
-    } catch (error) {
-      log.error({ err: (error as Error).message }, 'card issuance recovery failed; will try again');
-    }
-  }
-  const open = deps.journal.open(ISSUANCE_JOURNAL_KIND).filter((e) => !isInProgress(e.id)).length;
-  return { recovered, open };
+  if (cardUnitBusy(deps.printer))
+    return { recovered: 0, open: deps.journal.open(ISSUANCE_JOURNAL_KIND).length };
+  return withCardUnit(deps.printer, () => recoverHeld(deps));
 }
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
@@ -48,85 +38,163 @@ function must<T>(result: Result<T>, what: string): T {
   throw new NotYet(`${what}: ${result.code}`);
 }
 
-/** Puts one entry right; returns what happened, or null when it must stay open. */
-async function recoverOne(deps: IssuanceDeps, entry: JournalEntry): Promise<string | null> {
-  const { printer, encoder, server } = deps;
-  const phase = (text(entry.data.phase) ?? 'applying') as IssuancePhase | 'done';
-  const personId = text(entry.data.personId);
-  const cardNumber = text(entry.data.cardNumber);
-  let serial = text(entry.data.chipSerial);
-
-  // 1. The printer: whatever card is inside goes to the reject box (its serial read first if not known).
-  const status = await printer.refreshStatus();
-  let cardWasInside = false;
-  if (status.card !== 'none' && status.card !== 'unknown') {
-    cardWasInside = true;
-    if (status.card !== 'exit' && !serial) {
-      let opened = await encoder.openCard();
-      if (opened.completion !== 'success' && (await printer.toContact()).completion === 'success')
-        opened = await encoder.openCard();
-      if (opened.completion === 'success') serial = opened.serial;
-    }
-    await encoder.closeCard().catch(() => undefined);
-    deps.journal.note(entry.id, { phase: 'rejecting', chipSerial: serial });
-    const put = status.card === 'exit' ? await printer.retract() : await printer.reject();
-    if (put.completion !== 'success') {
-      await server
-        .alert({
-          kind: 'cardStuck',
-          reference: serial ?? cardNumber,
-          detail: `recovery: ${put.detail}`.slice(0, 300),
-        })
-        .catch(() => null);
-      log.warn({ detail: put.detail }, 'card inside the printer could not be put away');
-      return null;
-    }
-  } else if (status.card === 'unknown') {
-    return null; // the printer does not answer: try again later
+/** A round for a caller that already holds the card unit (issuance.ts runs one before each visit's card). */
+export async function recoverHeld(deps: IssuanceDeps): Promise<{ recovered: number; open: number }> {
+  const entries = deps.journal.open(ISSUANCE_JOURNAL_KIND);
+  if (entries.length === 0) return { recovered: 0, open: 0 };
+  let putAway: PutAway | null | 'notNow';
+  try {
+    putAway = await putAwayCardInside(deps, entries);
+  } catch (error) {
+    log.error({ err: (error as Error).message }, 'card issuance recovery could not clear the printer');
+    return { recovered: 0, open: entries.length };
   }
-
-  if (!personId || !cardNumber) return 'nothingMade'; // the application was never answered: nothing physical
-  const overview = must(await server.overview(personId), 'overview');
-  const card = overview.cards.find((c) => c.cardNumber === cardNumber);
-
-  if (card?.status === 'active') return 'issued';
-  if (!serial) return 'kept'; // no blank was bound: the application waits for the next visit or the counter
-
-  if (card?.status === 'personalising' && card.chipSerial === serial) {
-    if (!cardWasInside && TAKEN_PHASES.has(phase as IssuancePhase)) {
-      // The card left through the slot and the citizen has it: written, printed, PIN set. Enable it.
-      must(await server.activate({ cardNumber, chipSerial: serial }), 'activate');
-      return 'issued';
+  if (putAway === 'notNow') return { recovered: 0, open: entries.length };
+  let recovered = 0;
+  for (const entry of entries) {
+    try {
+      const outcome = await books(deps, entry, putAway?.owner === entry ? putAway : null);
+      if (outcome) {
+        deps.journal.finish(entry.id, `recovered:${outcome}`);
+        log.info({ outcome, phase: entry.data.phase }, 'unfinished card issuance recovered');
+        recovered += 1;
+      }
+    } catch (error) {
+      log.warn({ err: (error as Error).message }, 'card issuance not recovered yet; will try again');
     }
-    must(await server.spoil({ cardNumber, chipSerial: serial, reason: 'other' }), 'spoil');
-    if (!cardWasInside && phase !== 'rejecting') {
-      // Not in the printer, not presented: the card is missing. Staff must look (the close will flag it too).
+  }
+  return { recovered, open: deps.journal.open(ISSUANCE_JOURNAL_KIND).length };
+}
+
+interface PutAway {
+  owner: JournalEntry | null;
+  serial: string | null;
+}
+
+/** Part 1: the card inside the printer (if any) into the reject box; 'notNow' when the printer cannot. */
+async function putAwayCardInside(
+  deps: IssuanceDeps,
+  entries: JournalEntry[],
+): Promise<PutAway | null | 'notNow'> {
+  const { printer, encoder, server } = deps;
+  const status = await printer.refreshStatus();
+  if (status.card === 'unknown') return 'notNow';
+  if (status.card === 'none') return null;
+  let serial: string | null = null;
+  let owner: JournalEntry | null = null;
+  if (status.card === 'exit') {
+    // In the slot: only an entry that presented a card can own it (the latest, if several claim to).
+    owner = entries.filter((e) => TAKEN_PHASES.has(String(e.data.phase))).at(-1) ?? null;
+    serial = owner ? text(owner.data.chipSerial) : null;
+  } else {
+    let opened = await encoder.openCard();
+    if (opened.completion !== 'success' && (await printer.toContact()).completion === 'success')
+      opened = await encoder.openCard();
+    if (opened.completion === 'success') serial = opened.serial;
+    await encoder.closeCard().catch(() => undefined);
+    owner =
+      entries.find((e) => serial !== null && text(e.data.chipSerial) === serial) ??
+      // A blank that left the feeder before its serial was noted.
+      (entries.filter((e) => e.data.phase === 'picking' && !text(e.data.chipSerial)).length === 1
+        ? (entries.find((e) => e.data.phase === 'picking' && !text(e.data.chipSerial)) ?? null)
+        : null);
+  }
+  if (owner)
+    deps.journal.note(owner.id, {
+      putAway: status.card === 'exit' ? 'retracting' : 'rejecting',
+      chipSerial: serial,
+    });
+  const put = status.card === 'exit' ? await printer.retract() : await printer.reject();
+  if (put.completion !== 'success') {
+    await server
+      .alert({ kind: 'cardStuck', reference: serial, detail: `recovery: ${put.detail}`.slice(0, 300) })
+      .catch(() => null);
+    log.warn({ detail: put.detail }, 'card inside the printer could not be put away');
+    return 'notNow';
+  }
+  if (owner) deps.journal.note(owner.id, { phase: 'rejecting' });
+  else {
+    // Nobody's entry knows this card: book the blank spoiled if it was never bound, else staff must look.
+    const spoiled = serial ? await server.spoilBlank({ chipSerial: serial, reason: 'recovered' }) : null;
+    if (!spoiled?.ok)
       await server
         .alert({
           kind: 'cardStuck',
           reference: serial,
-          detail: 'recovery: half-made card not found in the printer',
+          detail: 'recovery: a card no open issuance knows was put in the reject box',
         })
         .catch(() => null);
+  }
+  return { owner, serial };
+}
+
+/** Part 2: the books of one entry; returns what happened, or null when it must stay open. */
+async function books(
+  deps: IssuanceDeps,
+  entry: JournalEntry,
+  putAway: PutAway | null,
+): Promise<string | null> {
+  const { server } = deps;
+  const phase = String(entry.data.phase ?? 'applying');
+  const personId = text(entry.data.personId);
+  const cardNumber = text(entry.data.cardNumber);
+  const serial = text(entry.data.chipSerial) ?? putAway?.serial ?? null;
+  // A put-away that began and may not have ended (a crash between the note and the retract's answer).
+  const putAwayBegun = text(entry.data.putAway) !== null;
+
+  if (!personId || !cardNumber) return 'nothingMade'; // the application was never answered: nothing physical
+  const overview = must(await server.overview(personId), 'overview');
+  const card = overview.cards.find((c) => c.cardNumber === cardNumber);
+  if (card?.status === 'active') return 'issued';
+  if (!serial) return 'kept'; // no blank was bound: the application waits for the next visit or the counter
+
+  if (card?.status === 'personalising' && card.chipSerial === serial) {
+    if (!putAway && TAKEN_PHASES.has(phase) && !putAwayBegun) {
+      // The card left through the slot and no one took it back: the citizen has it. Enable it.
+      must(await server.activate({ cardNumber, chipSerial: serial }), 'activate');
+      return 'issued';
+    }
+    must(await server.spoil({ cardNumber, chipSerial: serial, reason: 'other' }), 'spoil');
+    if (!putAway && phase !== 'rejecting') {
+      await alert(
+        deps,
+        serial,
+        TAKEN_PHASES.has(phase)
+          ? 'recovery: a presented card was being taken back when the kiosk stopped; it is either in the reject box or with the citizen (now cancelled)'
+          : 'recovery: a half-made card was not found in the printer',
+      );
     }
     return 'spoiled';
   }
-  if (card?.status === 'spoiled' && card.chipSerial === serial) return 'spoiled';
-  // The blank was read but never bound to the card: spoil the blank alone (a no-op if already spoiled).
+  if (card?.chipSerial === serial && card.status === 'spoiled') return 'spoiled';
+  // The blank was read but never bound to this card: spoil the blank alone (a no-op if already spoiled).
   const spoiled = await server.spoilBlank({ chipSerial: serial, reason: 'recovered' });
-  if (!spoiled.ok && spoiled.code !== 'CONFLICT') throw new NotYet(`spoil blank: ${spoiled.code}`);
-  if (!spoiled.ok) {
-    // Bound to another card of this person (a retry the journal did not note): spoil that card.
-    const other = overview.cards.find((c) => c.chipSerial === serial && c.status === 'personalising');
-    if (!other) throw new NotYet('blank in use by an unknown card');
-    must(await server.spoil({ cardNumber: other.cardNumber, chipSerial: serial, reason: 'other' }), 'spoil');
+  if (spoiled.ok) return 'spoiled';
+  if (spoiled.code === 'NOT_FOUND') {
+    await alert(deps, serial, 'recovery: a blank that is not in this kiosk’s stock was found in the feeder');
+    return 'foreignBlank';
   }
-  return 'spoiled';
+  if (spoiled.code === 'CONFLICT') {
+    const other = overview.cards.find((c) => c.chipSerial === serial && c.status === 'personalising');
+    if (other) {
+      must(
+        await server.spoil({ cardNumber: other.cardNumber, chipSerial: serial, reason: 'other' }),
+        'spoil',
+      );
+      return 'spoiled';
+    }
+    await alert(deps, serial, 'recovery: a blank booked to another card was found in this issuance');
+    return 'blankElsewhere';
+  }
+  throw new NotYet(`spoil blank: ${spoiled.code}`);
 }
 
-/**
- * Recovery now (before the first visit), then every `everyMs` while anything is open; returns a stop function.
- */
+async function alert(deps: IssuanceDeps, reference: string, detail: string): Promise<void> {
+  const sent = await deps.server.alert({ kind: 'cardStuck', reference, detail }).catch(() => null);
+  if (!sent?.ok) log.warn('staff alert not delivered');
+}
+
+/** Recovery now (before the first visit takes the unit), then every `everyMs` for as long as the agent runs. */
 export function startIssuanceRecovery(
   deps: IssuanceDeps,
   everyMs = 60_000,
@@ -136,13 +204,13 @@ export function startIssuanceRecovery(
   const round = async () => {
     if (stopped) return;
     try {
-      const { open } = await recoverIssuances(deps);
-      if (open > 0 && !stopped) {
-        timer = setTimeout(() => void round(), everyMs);
-        timer.unref();
-      }
+      await recoverIssuances(deps);
     } catch (error) {
       log.error({ err: (error as Error).message }, 'card issuance recovery round failed');
+    }
+    if (!stopped) {
+      timer = setTimeout(() => void round(), everyMs);
+      timer.unref();
     }
   };
   const ran = round();

@@ -1,5 +1,5 @@
+import { hostsStaffSignIn } from '../flows/face-verification.ts';
 import { FlowError } from '../flows/flow.ts';
-import { QualificationAuthFlow } from '../flows/qualification-auth.ts';
 import type { KioskSession } from '../session/kiosk-session.ts';
 import type { SimulatorDock } from '../simulator/dock.ts';
 import { CommandError, type CommandHandlers } from './commands.ts';
@@ -42,8 +42,7 @@ export function createCommandHandlers(session: KioskSession, dock: SimulatorDock
     },
     'flow.staffSignIn': async (credentials) => {
       const flow = session.currentFlow();
-      if (!(flow instanceof QualificationAuthFlow))
-        throw new FlowError('WRONG_PHASE', 'this service has no staff sign-in');
+      if (!hostsStaffSignIn(flow)) throw new FlowError('WRONG_PHASE', 'this service has no staff sign-in');
       await flow.staffSignIn(credentials);
       return {};
     },

@@ -18,8 +18,10 @@ function validity(step: StepOf<'faceConsent'>): string {
  * is compared, that nothing is kept, and that the face check is not the only way; the agent's full consent text
  * (the version that is recorded) one tap away. Two answers side by side: agree, or bank staff instead.
  */
-export function FaceConsentStep({ step }: StepProps<'faceConsent'>) {
+export function FaceConsentStep({ step, flow }: StepProps<'faceConsent'>) {
   const run = useCommand();
+  // Before a card application the face check proves who is applying: no authentication validity to tell.
+  const forCard = flow.kind === 'socialSecurityCard';
   const text = faceText.consent;
   const [full, setFull] = useState(false);
   return (
@@ -53,7 +55,7 @@ export function FaceConsentStep({ step }: StepProps<'faceConsent'>) {
             </span>
           </span>
         </div>
-      ) : (
+      ) : forCard ? null : (
         <p className="consent-validity" data-testid="face-consent-validity">
           {validity(step)}
         </p>
@@ -103,8 +105,9 @@ export function FaceConsentStep({ step }: StepProps<'faceConsent'>) {
 }
 
 /** The short sentences and the full text are read: someone who cannot read must know what they agree to. */
-export function faceConsentSpeech(step: StepOf<'faceConsent'>): string {
+export function faceConsentSpeech(step: StepOf<'faceConsent'>, forCard = false): string {
   const text = faceText.consent;
   const suspended = step.pensionSuspended ? text.suspended : '';
-  return `${text.speechIntro}${suspended}${validity(step)}。${text.points.join('')}${step.text}${text.speechAfter}`;
+  const status = forCard ? '' : `${validity(step)}。`;
+  return `${text.speechIntro}${suspended}${status}${text.points.join('')}${step.text}${text.speechAfter}`;
 }

@@ -128,7 +128,7 @@ export function stepSpeech(flow: FlowView): string {
     case 'result':
       return resultSpeech(step);
     case 'faceConsent':
-      return faceConsentSpeech(step);
+      return faceConsentSpeech(step, flow.kind === 'socialSecurityCard');
     case 'faceCapture':
       return faceCaptureSpeech(step);
     case 'faceFailed':

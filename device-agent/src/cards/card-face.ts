@@ -176,5 +176,6 @@ export async function renderCardFace(data: CardFaceData): Promise<Uint8Array> {
     ctx.fillText(value, L.valuesX, y, maxValueWidth);
   });
 
-  return new Uint8Array(canvas.toBuffer('image/png'));
+  // The Buffer itself (a Uint8Array), not a copy: the caller zero-fills the only bytes of the face.
+  return canvas.toBuffer('image/png');
 }

@@ -106,28 +106,7 @@ export class CardIssuanceFlow extends Flow {
     const personId = this.ctx.citizen.personId;
     const purpose = 'cardIssuance';
     return new FaceVerification<IdentityVerification>(
-      {
-        citizen: this.ctx.citizen,
-        signal: this.abort.signal,
-        now: this.now,
-        disposed: () => this.disposed,
-        step: () => this.step,
-        ask: (step) => this.ask(step),
-        show: (step) => this.show(step),
-        restore: (step) => this.restore(step),
-        rewindTo: (step) => this.rewindTo(step),
-        changed: () => this.changed(),
-        fail: (code, message, retry) => this.fail(code, message, retry),
-        clearError: () => {
-          this.error = null;
-        },
-        committing: (value) => {
-          if (value !== undefined) this.committing = value;
-          return this.committing;
-        },
-        background: (work) => this.background(work),
-        load: (label, call, onFailure) => this.load(label, call, onFailure),
-      },
+      this.faceHost(this.now, (step) => this.rewindTo(step)),
       {
         consent: ({ version, granted }) =>
           services.identityCheckConsent({ personId, purpose, version, granted }),

@@ -10,6 +10,7 @@ import type {
 } from '@sik/contract';
 import type { Journal } from '../journal/journal.ts';
 import { createLogger } from '../log.ts';
+import type { FaceVerificationHost } from './face-verification.ts';
 import type { Peripherals } from './peripherals.ts';
 
 const log = createLogger('flow');
@@ -204,6 +205,35 @@ export abstract class Flow {
     if (onFailure.back.type !== 'loading') this.stable = onFailure.back;
     this.fail(result.code, result.message, onFailure.retry);
     return null;
+  }
+
+  /**
+   * This flow's screens and guards, lent to a face check it hosts (face-verification.ts); `rewindTo` says how the
+   * host drops the check's own screens from its history.
+   */
+  protected faceHost(now: () => Date, rewindTo: (step: FlowStep) => void): FaceVerificationHost {
+    return {
+      citizen: this.ctx.citizen,
+      signal: this.abort.signal,
+      now,
+      disposed: () => this.disposed,
+      step: () => this.step,
+      ask: (step) => this.ask(step),
+      show: (step) => this.show(step),
+      restore: (step) => this.restore(step),
+      rewindTo,
+      changed: () => this.changed(),
+      fail: (code, message, retry) => this.fail(code, message, retry),
+      clearError: () => {
+        this.error = null;
+      },
+      committing: (value) => {
+        if (value !== undefined) this.committing = value;
+        return this.committing;
+      },
+      background: (work) => this.background(work),
+      load: (label, call, onFailure) => this.load(label, call, onFailure),
+    };
   }
 
   protected changed(): void {

@@ -77,32 +77,11 @@ export class QualificationAuthFlow extends Flow {
 
   /** The flow's screens and guards, lent to the face check it hosts. */
   private verificationHost(now: () => Date): FaceVerificationHost {
-    return {
-      citizen: this.ctx.citizen,
-      signal: this.abort.signal,
-      now,
-      disposed: () => this.disposed,
-      step: () => this.step,
-      ask: (step) => this.ask(step),
-      show: (step) => this.show(step),
-      restore: (step) => this.restore(step),
-      rewindTo: (step) => {
-        // The check's first screen is this flow's first: nothing before it to keep.
-        this.forgetHistory();
-        this.restore(step);
-      },
-      changed: () => this.changed(),
-      fail: (code, message, retry) => this.fail(code, message, retry),
-      clearError: () => {
-        this.error = null;
-      },
-      committing: (value) => {
-        if (value !== undefined) this.committing = value;
-        return this.committing;
-      },
-      background: (work) => this.background(work),
-      load: (label, call, onFailure) => this.load(label, call, onFailure),
-    };
+    return this.faceHost(now, (step) => {
+      // The check's first screen is this flow's first: nothing before it to keep.
+      this.forgetHistory();
+      this.restore(step);
+    });
   }
 
   async start(): Promise<void> {

@@ -19,6 +19,16 @@ const identity: IdCardIdentity = {
   validTo: 'long-term',
 };
 
+const DEVICES: KioskState['devices'] = {
+  idcard: { device: 'online', media: 'notPresent', detail: null },
+  pinpad: { device: 'online', media: 'unknown', detail: null },
+  receiptPrinter: { device: 'online', media: 'ok', detail: null },
+  a4Printer: { device: 'online', media: 'ok', detail: null },
+  camera: { device: 'online', media: 'unknown', detail: null },
+  cardPrinter: { device: 'online', media: 'ok', detail: null },
+  chipEncoder: { device: 'online', media: 'unknown', detail: null },
+};
+
 const found: Result<IdentityLookupResponse> = {
   ok: true,
   data: { personId: 'p1', maskedName: '王**', insurances: [], pensioner: true },
@@ -30,15 +40,7 @@ function setup(lookup: () => Promise<Result<IdentityLookupResponse>> = async () 
     kioskId: 'KIOSK-T',
     services: [{ id: 'recordsQuery', available: false }],
     timing: { idleTimeoutSec: 60, warningSec: 20, greetingSec: 3 },
-    initialDevices: {
-      idcard: { device: 'online', media: 'notPresent', detail: null },
-      pinpad: { device: 'online', media: 'unknown', detail: null },
-      receiptPrinter: { device: 'online', media: 'ok', detail: null },
-      a4Printer: { device: 'online', media: 'ok', detail: null },
-      camera: { device: 'online', media: 'unknown', detail: null },
-      cardPrinter: { device: 'online', media: 'ok', detail: null },
-      chipEncoder: { device: 'online', media: 'unknown', detail: null },
-    },
+    initialDevices: DEVICES,
     lookup,
   });
   session.onState((s) => states.push(s));
@@ -158,15 +160,7 @@ describe('KioskSession', () => {
       kioskId: 'KIOSK-T',
       services: [{ id: 'qualificationAuth', available: true }],
       timing: { idleTimeoutSec: 60, warningSec: 20, greetingSec: 3 },
-      initialDevices: {
-        idcard: { device: 'online', media: 'notPresent', detail: null },
-        pinpad: { device: 'online', media: 'unknown', detail: null },
-        receiptPrinter: { device: 'online', media: 'ok', detail: null },
-        a4Printer: { device: 'online', media: 'ok', detail: null },
-        camera: { device: 'online', media: 'unknown', detail: null },
-        cardPrinter: { device: 'online', media: 'ok', detail: null },
-        chipEncoder: { device: 'online', media: 'unknown', detail: null },
-      },
+      initialDevices: DEVICES,
       lookup: async () => found,
       createFlow: (_request, citizen, changed, sendFrame) => {
         emit = sendFrame;
@@ -208,15 +202,7 @@ describe('KioskSession', () => {
       kioskId: 'KIOSK-T',
       services: [{ id: 'qualificationAuth', available: true }],
       timing: { idleTimeoutSec: 60, warningSec: 20, greetingSec: 3 },
-      initialDevices: {
-        idcard: { device: 'online', media: 'notPresent', detail: null },
-        pinpad: { device: 'online', media: 'unknown', detail: null },
-        receiptPrinter: { device: 'online', media: 'ok', detail: null },
-        a4Printer: { device: 'online', media: 'ok', detail: null },
-        camera: { device: 'online', media: 'unknown', detail: null },
-        cardPrinter: { device: 'online', media: 'ok', detail: null },
-        chipEncoder: { device: 'online', media: 'unknown', detail: null },
-      },
+      initialDevices: DEVICES,
       lookup: async () => found,
       createFlow: (_request, citizen, changed) => {
         flow = new CaptureFlow({
@@ -256,15 +242,7 @@ describe('KioskSession', () => {
       kioskId: 'KIOSK-T',
       services: [{ id: 'qualificationAuth', available: true }],
       timing: { idleTimeoutSec: 60, warningSec: 20, greetingSec: 3 },
-      initialDevices: {
-        idcard: { device: 'online', media: 'notPresent', detail: null },
-        pinpad: { device: 'online', media: 'unknown', detail: null },
-        receiptPrinter: { device: 'online', media: 'ok', detail: null },
-        a4Printer: { device: 'online', media: 'ok', detail: null },
-        camera: { device: 'online', media: 'unknown', detail: null },
-        cardPrinter: { device: 'online', media: 'ok', detail: null },
-        chipEncoder: { device: 'online', media: 'unknown', detail: null },
-      },
+      initialDevices: DEVICES,
       lookup: async () => found,
       createFlow: (_request, citizen, changed) => {
         lent = citizen.idCardPhoto;

@@ -75,6 +75,21 @@ function management(deps: CardDeps): CardManagement {
   return defaultManagement.cm;
 }
 
+/** The audit line of something a kiosk did, in the same transaction. */
+function kioskAudit(
+  tx: Queryable,
+  kiosk: AuthenticatedKiosk,
+  action: string,
+  details: Parameters<typeof appendAuditInTransaction>[1]['details'],
+  at: Date,
+): Promise<unknown> {
+  return appendAuditInTransaction(
+    tx,
+    { actor: `kiosk:${kiosk.kioskId}`, kioskId: kiosk.kioskId, action, result: 'ok', details },
+    at,
+  );
+}
+
 export const cardView = (c: CardRecord): CardView => ({
   cardNumber: c.cardNumber,
   applicationId: c.applicationId,
@@ -182,17 +197,7 @@ export async function applyForCard(
       const cardNumber = await nextCardNumber(tx, cfg(deps).cardNumberPrefix);
       await insertCard(tx, { cardNumber, applicationId, personId, kioskId: kiosk.kioskId, at });
       await addCardEvent(tx, { cardNumber, kind: 'applied', at, kioskId: kiosk.kioskId });
-      await appendAuditInTransaction(
-        tx,
-        {
-          actor: `kiosk:${kiosk.kioskId}`,
-          kioskId: kiosk.kioskId,
-          action: 'card.apply',
-          result: 'ok',
-          details: { personId, kind, applicationId, cardNumber },
-        },
-        at,
-      );
+      await kioskAudit(tx, kiosk, 'card.apply', { personId, kind, applicationId, cardNumber }, at);
       const card = await findCard(tx, cardNumber);
       if (!card) throw new Error('card vanished');
       return { applicationId, card: cardView(card) };
@@ -231,15 +236,11 @@ export async function reportLoss(
     if (card.status !== 'active') throw new NotEligibleError('只有正在使用的社保卡可以挂失', 'cardNumber');
     await updateCard(tx, card.cardNumber, { status: 'lost', at });
     await addCardEvent(tx, { cardNumber: card.cardNumber, kind: 'reportedLost', at, kioskId: kiosk.kioskId });
-    await appendAuditInTransaction(
+    await kioskAudit(
       tx,
-      {
-        actor: `kiosk:${kiosk.kioskId}`,
-        kioskId: kiosk.kioskId,
-        action: 'card.reportLoss',
-        result: 'ok',
-        details: { personId: card.personId, cardNumber: card.cardNumber },
-      },
+      kiosk,
+      'card.reportLoss',
+      { personId: card.personId, cardNumber: card.cardNumber },
       at,
     );
     return cardView({ ...card, status: 'lost' });
@@ -361,15 +362,11 @@ export async function activateCard(
       await addCardEvent(tx, { cardNumber: card.cardNumber, kind: 'activated', at, kioskId: kiosk.kioskId });
       await setBlankStatus(tx, request.chipSerial, 'issued', at, today);
       await setApplicationStatus(tx, card.applicationId, 'issued', at);
-      await appendAuditInTransaction(
+      await kioskAudit(
         tx,
-        {
-          actor: `kiosk:${kiosk.kioskId}`,
-          kioskId: kiosk.kioskId,
-          action: 'card.activate',
-          result: 'ok',
-          details: { personId: card.personId, cardNumber: card.cardNumber, chipSerial: request.chipSerial },
-        },
+        kiosk,
+        'card.activate',
+        { personId: card.personId, cardNumber: card.cardNumber, chipSerial: request.chipSerial },
         at,
       );
       return cardView({ ...card, status: 'active' });
@@ -412,19 +409,15 @@ export async function spoilCard(
       at,
     });
     await addCardEvent(tx, { cardNumber, kind: 'applied', at, kioskId: kiosk.kioskId });
-    await appendAuditInTransaction(
+    await kioskAudit(
       tx,
+      kiosk,
+      'card.spoil',
       {
-        actor: `kiosk:${kiosk.kioskId}`,
-        kioskId: kiosk.kioskId,
-        action: 'card.spoil',
-        result: 'ok',
-        details: {
-          cardNumber: card.cardNumber,
-          chipSerial: request.chipSerial,
-          reason: request.reason,
-          retry: cardNumber,
-        },
+        cardNumber: card.cardNumber,
+        chipSerial: request.chipSerial,
+        reason: request.reason,
+        retry: cardNumber,
       },
       at,
     );
@@ -450,15 +443,11 @@ export async function spoilBlank(
     if (blank.status === 'spoiled') return { chipSerial: request.chipSerial, status: 'spoiled' as const };
     if (blank.status !== 'inStock') throw new ConflictError('该卡已用于制卡，请按制卡记录作废', 'chipSerial');
     await setBlankStatus(tx, request.chipSerial, 'spoiled', at, today);
-    await appendAuditInTransaction(
+    await kioskAudit(
       tx,
-      {
-        actor: `kiosk:${kiosk.kioskId}`,
-        kioskId: kiosk.kioskId,
-        action: 'card.blankSpoil',
-        result: 'ok',
-        details: { chipSerial: request.chipSerial, reason: request.reason },
-      },
+      kiosk,
+      'card.blankSpoil',
+      { chipSerial: request.chipSerial, reason: request.reason },
       at,
     );
     return { chipSerial: request.chipSerial, status: 'spoiled' as const };
@@ -492,15 +481,11 @@ export async function raiseAlert(
        VALUES ($1, $2, $3, $4, $5, $6)`,
       [alertId, kiosk.kioskId, request.kind, request.reference, request.detail, at],
     );
-    await appendAuditInTransaction(
+    await kioskAudit(
       tx,
-      {
-        actor: `kiosk:${kiosk.kioskId}`,
-        kioskId: kiosk.kioskId,
-        action: 'kiosk.alert',
-        result: 'ok',
-        details: { alertId, kind: request.kind, reference: request.reference ?? '' },
-      },
+      kiosk,
+      'kiosk.alert',
+      { alertId, kind: request.kind, reference: request.reference ?? '' },
       at,
     );
     return { alertId };

@@ -90,10 +90,14 @@ export const CARD_IMAGE_HEIGHT = 648;
 
 export interface CardPrinter {
   readonly status: CardPrinterStatus;
-  /** Open the transport, set host error handling (Pem;2), read status, and keep polling it. */
+  /**
+   * Open the transport, set host error handling (Pem;2), read status, and keep polling it. When the line goes
+   * away (USB printer unplugged or power-cycled) the status says noDevice, calls are refused with noDevice (the
+   * one in flight fails at once), and the line is reopened with a doubling backoff until the printer answers.
+   */
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Reads every sensor now and publishes the status. */
+  /** Reads every sensor now and publishes the status; rejects (CardPrinterError noDevice) while the line is gone. */
   refreshStatus(signal?: AbortSignal): Promise<CardPrinterStatus>;
   /**
    * Takes a blank from the feeder to the contact (chip) station (Pcim;F then Sis). Refused before any movement

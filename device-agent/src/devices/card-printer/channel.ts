@@ -16,7 +16,7 @@ interface Waiter {
  * late reply is dropped rather than taken for the next command's.
  */
 export class CardPrinterChannel {
-  private readonly parser = new ReplyParser();
+  private parser = new ReplyParser();
   private waiter: Waiter | null = null;
   private tail: Promise<unknown> = Promise.resolve();
   private replyMayBeLate = false;
@@ -42,6 +42,14 @@ export class CardPrinterChannel {
   /** Fails the exchange in flight (line lost, driver stopping). */
   fail(error: unknown): void {
     this.waiter?.reject(error);
+  }
+
+  /**
+   * A reopened line: half a reply from before is dropped. A reply that may still be late keeps its quiet spell
+   * (a line closed and reopened at once, or a printer that was only silent, can still deliver it).
+   */
+  reset(): void {
+    this.parser = new ReplyParser();
   }
 
   private async run(

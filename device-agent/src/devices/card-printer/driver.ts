@@ -1,4 +1,5 @@
 import { createLogger, type Logger } from '../../log.ts';
+import { DEFAULT_RECONNECT_MS, LineKeeper, sleep } from '../../transport/line-keeper.ts';
 import { type Transport, TransportError } from '../../transport/transport.ts';
 import type {
   CardPosition,
@@ -37,6 +38,8 @@ export interface CardPrinterDriverOptions {
   takePollMs?: number;
   /** Ribbon panels at or below this count raise the ribbonLow warning. */
   ribbonLowAt?: number;
+  /** Reopening a lost line (USB printer unplugged or power-cycled): first wait and cap, doubling in between. */
+  reconnectMs?: { initial: number; max: number };
   logger?: Logger;
 }
 
@@ -77,18 +80,6 @@ const UNKNOWN_STATUS: Omit<CardPrinterStatus, 'device' | 'detail'> = {
 const sameStatus = (a: CardPrinterStatus, b: CardPrinterStatus): boolean =>
   JSON.stringify(a) === JSON.stringify(b);
 
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-
 const INSIDE: ReadonlySet<CardPosition> = new Set(['contact', 'contactless', 'print']);
 
 class CardPrinterDriver implements CardPrinter {
@@ -100,9 +91,8 @@ class CardPrinterDriver implements CardPrinter {
   private busy = false;
   /** The last card out went to the output slot: Rlr;p CARD then means "waiting to be taken". */
   private presented = false;
-  private abort: AbortController | null = null;
-  private loop: Promise<void> | null = null;
-  private unsubscribeDisconnect: (() => void) | null = null;
+  /** Opens the line, reopens it with backoff after it went away, polls the status while it is up. */
+  private readonly line: LineKeeper;
 
   constructor(
     private readonly transport: Transport,
@@ -110,6 +100,18 @@ class CardPrinterDriver implements CardPrinter {
   ) {
     this.log = options.logger ?? createLogger('card-printer');
     this.channel = new CardPrinterChannel(transport, this.log);
+    this.line = new LineKeeper(
+      transport,
+      { pollIntervalMs: options.pollIntervalMs, reconnectMs: options.reconnectMs ?? DEFAULT_RECONNECT_MS },
+      {
+        openFailed: (error) =>
+          this.setStatus({ device: 'noDevice', ...UNKNOWN_STATUS, detail: describeFailure(error).detail }),
+        check: (signal) => this.check(signal),
+        poll: (signal) => this.poll(signal),
+        lost: (reason) => this.lost(reason),
+        exclusive: (step) => this.serialized(step),
+      },
+    );
   }
 
   get status(): CardPrinterStatus {
@@ -122,39 +124,44 @@ class CardPrinterDriver implements CardPrinter {
   }
 
   async start(): Promise<void> {
-    if (this.abort) return;
-    const abort = new AbortController();
-    this.abort = abort;
-    this.unsubscribeDisconnect = this.transport.onDisconnect((reason) => {
-      this.channel.fail(new TransportError('disconnected', reason));
-      this.setStatus({
-        ...this.current,
-        ...UNKNOWN_STATUS,
-        device: 'noDevice',
-        detail: `line lost: ${reason}`,
-      });
-    });
-    await this.connect();
-    this.loop = this.run(abort.signal);
+    await this.line.start();
   }
 
   async stop(): Promise<void> {
-    const abort = this.abort;
-    if (!abort) return;
-    this.abort = null;
-    abort.abort();
-    this.channel.fail(abort.signal.reason);
-    await this.loop;
-    this.loop = null;
+    if (!this.line.started) return;
+    const stopped = this.line.stop();
+    this.channel.fail(new DOMException('card printer stopped', 'AbortError'));
+    await stopped;
     await this.operations;
-    this.unsubscribeDisconnect?.();
-    this.unsubscribeDisconnect = null;
-    await this.transport.close().catch(() => undefined);
     this.setStatus({ device: 'offline', ...UNKNOWN_STATUS, detail: 'stopped' });
   }
 
+  /** Rejects with a noDevice CardPrinterError while the printer is not there (status says why). */
   refreshStatus(signal?: AbortSignal): Promise<CardPrinterStatus> {
-    return this.serialized(() => this.readStatus(signal));
+    return this.serialized(async () => {
+      const refused = this.refusal();
+      if (refused) throw new CardPrinterError('noDevice', refused.completion, refused.detail);
+      try {
+        return await this.readStatus(signal);
+      } catch (error) {
+        this.statusUnreadable(error);
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Why nothing can be asked of the printer now (not started, line gone); null when it can. A printer that is
+   * there but went silent is still asked (its line is being reopened meanwhile): the call times out.
+   */
+  private refusal(): { completion: 'deviceNotReady'; detail: string } | null {
+    if (!this.line.started) return { completion: 'deviceNotReady', detail: 'card printer not started' };
+    if (this.lineGone())
+      return {
+        completion: 'deviceNotReady',
+        detail: this.current.detail ?? `card printer ${this.current.device}`,
+      };
+    return null;
   }
 
   pickToContact(signal?: AbortSignal): Promise<CardPrinterResult> {
@@ -290,13 +297,10 @@ class CardPrinterDriver implements CardPrinter {
     body: () => Promise<CardPosition | readonly CardPosition[]>,
   ): Promise<CardPrinterResult> {
     return this.serialized(async () => {
-      if (!this.abort)
-        return failed({
-          completion: 'deviceNotReady',
-          errorCode: 'noDevice',
-          detail: 'card printer not started',
-        });
       if (signal?.aborted) return failed({ completion: 'canceled', errorCode: null, detail: 'canceled' });
+      // Refused before any byte while the line is down: the printer may be unplugged or still powering up.
+      const refused = this.refusal();
+      if (refused) return failed({ ...refused, errorCode: 'noDevice' });
       this.busy = true;
       this.setStatus({ ...this.current, device: 'busy' });
       let result: CardPrinterResult;
@@ -315,9 +319,17 @@ class CardPrinterDriver implements CardPrinter {
       } finally {
         this.busy = false;
       }
+      // The line went away under the operation: the status already says noDevice, the card is where it is.
+      if (this.lineGone()) {
+        if (result.completion !== 'success') return result;
+        return failed({
+          completion: 'hardwareError',
+          errorCode: 'noDevice',
+          detail: `${label}: line lost afterwards (${this.current.detail ?? 'no status'})`,
+        });
+      }
       const after = await this.readStatus().catch((error: unknown) => {
-        const failure = describeFailure(error);
-        this.setStatus({ ...this.current, ...UNKNOWN_STATUS, device: 'offline', detail: failure.detail });
+        this.statusUnreadable(error);
         return null;
       });
       if (result.completion !== 'success') return result;
@@ -433,21 +445,25 @@ class CardPrinterDriver implements CardPrinter {
     return status;
   }
 
-  private async connect(): Promise<boolean> {
+  /** Unplugged, switched off, or not (re)opened yet: the status says noDevice and why. */
+  private lineGone(): boolean {
+    return !this.transport.isOpen || this.current.device === 'noDevice';
+  }
+
+  /**
+   * A freshly opened line (in turn with the operations): host error handling, then the whole status; false when
+   * the printer does not answer.
+   */
+  private async check(signal: AbortSignal): Promise<boolean> {
+    this.channel.reset();
     try {
-      if (!this.transport.isOpen) await this.transport.open();
-    } catch (error) {
-      this.setStatus({ device: 'noDevice', ...UNKNOWN_STATUS, detail: describeFailure(error).detail });
-      return false;
-    }
-    try {
-      await this.serialized(async () => {
-        await this.act('hostHandlesErrors');
-        await this.readStatus();
-      });
+      await this.act('hostHandlesErrors', signal);
+      await this.readStatus(signal);
       this.log.info({ transport: this.transport.description }, 'card printer answering');
       return true;
     } catch (error) {
+      // Stopping, or the line went again (lost() said so): nothing to add.
+      if (signal.aborted || !this.transport.isOpen) return false;
       this.setStatus({
         device: 'offline',
         ...UNKNOWN_STATUS,
@@ -457,25 +473,36 @@ class CardPrinterDriver implements CardPrinter {
     }
   }
 
-  private async run(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      await sleep(this.options.pollIntervalMs, signal);
-      if (signal.aborted) break;
-      if (this.busy) continue;
-      if (!this.transport.isOpen || this.current.device === 'noDevice' || this.current.card === 'unknown') {
-        await this.connect();
-        continue;
-      }
-      await this.serialized(() => this.readStatus()).catch((error: unknown) => {
-        if (signal.aborted) return;
-        this.setStatus({
-          ...this.current,
-          ...UNKNOWN_STATUS,
-          device: 'offline',
-          detail: describeFailure(error).detail,
-        });
-      });
-    }
+  private async poll(signal: AbortSignal): Promise<void> {
+    // An operation reads the status itself, before and after.
+    if (this.busy) return;
+    await this.serialized(() => this.readStatus(signal)).catch((error: unknown) => {
+      if (!signal.aborted) this.statusUnreadable(error);
+    });
+  }
+
+  /**
+   * The status could not be read on a line that is up: the printer is not answering sensibly, so it counts as
+   * offline and the line is reopened (after the backoff) rather than trusted again. A cancel is not a failure.
+   */
+  private statusUnreadable(error: unknown): void {
+    const failure = describeFailure(error);
+    if (failure.completion === 'canceled' || this.lineGone()) return;
+    this.log.warn({ errorCode: failure.errorCode, detail: failure.detail }, 'status read failed');
+    this.setStatus({ ...this.current, ...UNKNOWN_STATUS, device: 'offline', detail: failure.detail });
+    this.line.markDown();
+  }
+
+  /** The line went away (USB unplugged, printer switched off): the exchange in flight fails now, not at its timeout. */
+  private lost(reason: string): void {
+    this.channel.fail(new TransportError('disconnected', reason));
+    this.log.warn({ reason }, 'line lost');
+    this.setStatus({
+      ...this.current,
+      ...UNKNOWN_STATUS,
+      device: 'noDevice',
+      detail: `line lost: ${reason}`,
+    });
   }
 
   private setStatus(status: CardPrinterStatus): void {

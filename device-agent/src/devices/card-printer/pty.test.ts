@@ -103,3 +103,66 @@ describe('card printer over a real pseudo-terminal', () => {
     await expect(control.loadBlanks(['bad serial'])).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 });
+
+describe('card printer over a real pseudo-terminal: unplugged and plugged back', () => {
+  if (!findExecutable('socat')) {
+    it.skip(SKIP_REASON, () => undefined);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'sik-card-printer-unplug-'));
+  const start = async (firstSerial: string) => {
+    const pty = await startPtyPair(dir);
+    const simulator = await startProcess(
+      join(import.meta.dirname, 'simulator-main.ts'),
+      ['--port', pty.a, '--timing', 'instant', '--blanks', '2', '--first-serial', firstSerial],
+      { SIK_LOG_LEVEL: 'warn' },
+      30_000,
+    );
+    return { pty, simulator };
+  };
+  let line: Awaited<ReturnType<typeof start>> | undefined;
+  let printer: CardPrinter | undefined;
+
+  afterAll(async () => {
+    await printer?.stop();
+    await line?.simulator.stop();
+    await line?.pty.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the line vanishes (socat killed): noDevice, refused; a new line on the same path: online by itself', async () => {
+    line = await start('5AC0000000000051');
+    const { pty } = line;
+    printer = createCardPrinterDriver(new SerialTransport({ path: pty.b, baudRate: 115200 }), {
+      pollIntervalMs: 50,
+      timeoutsMs: { quick: 2000, move: 5000, print: 10_000 },
+      takePollMs: 20,
+      reconnectMs: { initial: 50, max: 200 },
+      logger: quietLogger(),
+    });
+    await printer.start();
+    expect(printer.status).toMatchObject({ device: 'online', card: 'none' });
+
+    // The USB cable is pulled: the device node goes away, and with it the printer's end.
+    await line.pty.stop();
+    await line.simulator.stop();
+    line = undefined;
+    const lost = await waitForStatus(printer, (s) => s.device === 'noDevice', 5000);
+    expect(lost.card).toBe('unknown');
+    expect(await printer.pickToContact()).toMatchObject({
+      completion: 'deviceNotReady',
+      errorCode: 'noDevice',
+    });
+    // Reopening fails while the path is gone; the status stays noDevice.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(printer.status.device).toBe('noDevice');
+
+    // Plugged back in (a power-cycled printer: a fresh simulator process behind a new line, same path).
+    line = await start('5AC0000000000061');
+    await waitForStatus(printer, (s) => s.device === 'online' && s.card === 'none', 10_000);
+    expect(await printer.pickToContact()).toMatchObject({ completion: 'success' });
+    const control = httpControl(line.simulator.ready.controlUrl as string);
+    expect(await control.cardAtContact()).toEqual({ serial: '5AC0000000000061' });
+    expect(await printer.reject()).toMatchObject({ completion: 'success' });
+  });
+});

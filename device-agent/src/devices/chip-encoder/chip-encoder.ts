@@ -79,7 +79,12 @@ export type ChipEncoderFault = (typeof CHIP_ENCODER_FAULTS)[number];
 
 export interface ChipEncoder {
   readonly status: ChipEncoderStatus;
-  /** Open the transport and ask the reader for its slot. */
+  /**
+   * Open the transport and ask the reader for its slot (then poll it, if configured). When the line goes away
+   * (reader unplugged or power-cycled) the status says noDevice, the call in flight fails at once with noDevice,
+   * later calls are refused with noDevice, and the line is reopened with a doubling backoff until the reader
+   * answers again.
+   */
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Ask the reader for its slot (updates status.media). */

@@ -9,6 +9,7 @@ import {
   type SsseRecord,
 } from '@sik/contract/ssse';
 import type { Logger } from '../../log.ts';
+import { DEFAULT_RECONNECT_MS, LineKeeper } from '../../transport/line-keeper.ts';
 import type { Transport } from '../../transport/transport.ts';
 import type {
   ChipEncoder,
@@ -23,6 +24,13 @@ import { encodeFrame, type Frame, FrameParser, REPLY, REQUEST, SLOT } from './pr
 export interface ChipEncoderDriverOptions {
   /** How long the reader may take to answer one frame (a write to EEPROM takes tens of ms). */
   commandTimeoutMs: number;
+  /** Reopening a lost line (reader unplugged or power-cycled): first wait and cap, doubling in between. */
+  reconnectMs?: { initial: number; max: number };
+  /**
+   * Ask the reader for its slot this often while idle, so a reader that went silent is noticed without a call;
+   * absent: no polling (an unplugged reader is still noticed at once through the line's disconnect).
+   */
+  pollIntervalMs?: number;
   logger?: Logger;
 }
 
@@ -78,6 +86,8 @@ class ChipEncoderDriver implements ChipEncoder {
   private pending: Pending | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private unsubscribe: Array<() => void> = [];
+  /** Opens the line, reopens it with backoff after it went away, polls the slot if asked to. */
+  private readonly line: LineKeeper;
 
   constructor(
     private readonly transport: Transport,
@@ -96,6 +106,19 @@ class ChipEncoderDriver implements ChipEncoder {
         pending?.reject(fail('hardwareError', 'protocolError', `garbled reply (${reason})`));
       },
     );
+    const poll = options.pollIntervalMs;
+    this.line = new LineKeeper(
+      transport,
+      { pollIntervalMs: poll ?? 0, reconnectMs: options.reconnectMs ?? DEFAULT_RECONNECT_MS },
+      {
+        openFailed: (error) =>
+          this.publish({ device: 'noDevice', media: 'unknown', detail: (error as Error).message }),
+        check: (signal) => this.check(signal),
+        lost: (reason) => this.lost(reason),
+        exclusive: (step) => this.serialized(step),
+        ...(poll ? { poll: (signal: AbortSignal) => this.poll(signal) } : {}),
+      },
+    );
   }
 
   get status(): ChipEncoderStatus {
@@ -108,40 +131,70 @@ class ChipEncoderDriver implements ChipEncoder {
   }
 
   async start(): Promise<void> {
-    this.unsubscribe.push(
-      this.transport.onData((chunk) => this.parser.push(chunk)),
-      this.transport.onDisconnect((reason) => {
-        this.pending?.reject(fail('hardwareError', 'noDevice', `line lost: ${reason}`));
-        this.pending = null;
-        this.publish({ device: 'offline', media: 'unknown', detail: `line lost: ${reason}` });
-      }),
-    );
-    try {
-      await this.transport.open();
-    } catch (error) {
-      this.publish({ device: 'offline', media: 'unknown', detail: (error as Error).message });
-      return;
-    }
-    await this.refreshStatus();
+    if (this.line.started) return;
+    this.unsubscribe.push(this.transport.onData((chunk) => this.parser.push(chunk)));
+    await this.line.start();
   }
 
   async stop(): Promise<void> {
-    for (const off of this.unsubscribe) off();
-    this.unsubscribe = [];
+    if (!this.line.started) return;
+    const stopped = this.line.stop();
     this.pending?.reject(fail('canceled', 'noDevice', 'driver stopped'));
     this.pending = null;
-    if (this.transport.isOpen) await this.transport.close();
+    await stopped;
+    for (const off of this.unsubscribe) off();
+    this.unsubscribe = [];
   }
 
   refreshStatus(signal?: AbortSignal): Promise<ChipResult<{ media: ChipEncoderMedia }>> {
-    return this.run(signal, async () => {
-      const reply = await this.request(REQUEST.slotStatus, undefined, signal);
-      if (reply.type !== REPLY.ok || reply.data.length !== 1)
-        throw new Stop(fail('hardwareError', 'protocolError', 'unexpected slot status reply'));
-      const media: ChipEncoderMedia = reply.data[0] === SLOT.empty ? 'notPresent' : 'present';
-      this.publish({ device: 'online', media, detail: null });
-      return { media };
-    });
+    return this.run(signal, () => this.slotStatus(signal));
+  }
+
+  private async slotStatus(signal?: AbortSignal): Promise<{ media: ChipEncoderMedia }> {
+    const reply = await this.request(REQUEST.slotStatus, undefined, signal);
+    if (reply.type !== REPLY.ok || reply.data.length !== 1)
+      throw new Stop(fail('hardwareError', 'protocolError', 'unexpected slot status reply'));
+    const media: ChipEncoderMedia = reply.data[0] === SLOT.empty ? 'notPresent' : 'present';
+    this.publish({ device: 'online', media, detail: null });
+    return { media };
+  }
+
+  /** A freshly opened line (in turn with the operations): the reader answers its slot, or it is not there. */
+  private async check(signal: AbortSignal): Promise<boolean> {
+    this.parser.reset();
+    try {
+      await this.slotStatus(signal);
+      this.options.logger?.info({ transport: this.transport.description }, 'chip encoder: reader answering');
+      return true;
+    } catch (error) {
+      // Stopping, or the line went again (lost() said so): nothing to add.
+      if (signal.aborted || !this.transport.isOpen) return false;
+      const detail = error instanceof Stop ? error.failure.detail : String(error);
+      this.publish({ device: 'offline', media: 'unknown', detail: `reader check failed: ${detail}` });
+      return false;
+    }
+  }
+
+  private async poll(signal: AbortSignal): Promise<void> {
+    const result = await this.refreshStatus(signal);
+    if (result.completion === 'success' || signal.aborted) return;
+    // No sensible answer from a reader that is still on the line: reopen it rather than trust it.
+    if (result.errorCode === 'noDevice' || result.errorCode === 'protocolError') this.line.markDown();
+  }
+
+  /** The line went away (reader unplugged, switched off): the call in flight fails now, not at its timeout. */
+  private lost(reason: string): void {
+    const pending = this.pending;
+    this.pending = null;
+    this.parser.reset();
+    pending?.reject(fail('hardwareError', 'noDevice', `line lost: ${reason}`));
+    this.options.logger?.warn({ reason }, 'chip encoder: line lost');
+    this.publish({ device: 'noDevice', media: 'unknown', detail: `line lost: ${reason}` });
+  }
+
+  /** Unplugged, switched off, or not (re)opened yet: the status says noDevice and why. */
+  private lineGone(): boolean {
+    return !this.transport.isOpen || this.current.device === 'noDevice';
   }
 
   openCard(signal?: AbortSignal): Promise<ChipResult<{ serial: string; atrHex: string }>> {
@@ -263,9 +316,16 @@ class ChipEncoderDriver implements ChipEncoder {
     signal: AbortSignal | undefined,
     body: () => Promise<T>,
   ): Promise<ChipResult<T>> {
-    const next = this.queue.then(async (): Promise<ChipResult<T>> => {
+    return this.serialized(async (): Promise<ChipResult<T>> => {
       try {
         if (signal?.aborted) throw new Stop(fail('canceled', 'noDevice', 'canceled before start'));
+        // Refused before any byte while the line is down: the reader may be unplugged or still powering up.
+        if (!this.line.started)
+          throw new Stop(fail('deviceNotReady', 'noDevice', 'chip encoder not started'));
+        if (this.lineGone())
+          throw new Stop(
+            fail('deviceNotReady', 'noDevice', this.current.detail ?? `chip encoder ${this.current.device}`),
+          );
         return { completion: 'success', ...(await body()) } as ChipResult<T>;
       } catch (error) {
         if (error instanceof Stop) {
@@ -280,6 +340,10 @@ class ChipEncoderDriver implements ChipEncoder {
         throw error;
       }
     });
+  }
+
+  private serialized<T>(step: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(step, step);
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -331,6 +395,8 @@ class ChipEncoderDriver implements ChipEncoder {
         this.pending = null;
         done();
         this.publish({ device: 'offline', media: 'unknown', detail: 'no reply from the reader' });
+        // Reopen the line (after the backoff) rather than trust it: the check brings the reader back online.
+        this.line.markDown();
         reject(new Stop(fail('timeout', 'noDevice', 'no reply from the reader')));
       }, this.options.commandTimeoutMs);
       const onAbort = () => {

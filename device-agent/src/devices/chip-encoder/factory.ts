@@ -23,8 +23,15 @@ export type ChipEncoderDeviceConfig =
     }
   | { driver: 'serial'; path: string; baudRate: number; simulatorControlUrl?: string };
 
-/** Driver timing; belongs in config/ as `chipEncoder: { commandTimeoutMs }`. */
-export const DEFAULT_CHIP_ENCODER_OPTIONS: ChipEncoderDriverOptions = { commandTimeoutMs: 2000 };
+/**
+ * Driver timing; belongs in config/ as `chipEncoder: { commandTimeoutMs, pollIntervalMs }`. The slot is polled
+ * like the other devices' status, so a reader that went away is noticed (and reconnected) while idle, not first
+ * by the next card.
+ */
+export const DEFAULT_CHIP_ENCODER_OPTIONS: ChipEncoderDriverOptions = {
+  commandTimeoutMs: 2000,
+  pollIntervalMs: 2000,
+};
 
 export interface InProcessChipEncoderSimulator {
   /** The driver's end of the line is pair.a. */

@@ -20,7 +20,7 @@ import { SerialTransport } from '../../transport/serial.ts';
 import type { ChipEncoder } from './chip-encoder.ts';
 import { createChipEncoderDriver } from './driver.ts';
 import { type ChipEncoderSimulatorControl, httpControl } from './simulator-control.ts';
-import { quietLogger } from './testing.ts';
+import { quietLogger, waitForStatus } from './testing.ts';
 
 const SIMULATOR_MAIN = 'device-agent/src/devices/chip-encoder/simulator-main.ts';
 const SOCAT = findExecutable('socat');
@@ -109,5 +109,66 @@ describe('chip encoder over a real pseudo-terminal', () => {
     expect(await encoder.refreshStatus()).toEqual({ completion: 'success', media: 'notPresent' });
     await expect(control.setFault('melted' as never)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(control.insertCard('')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+});
+
+describe('chip encoder over a real pseudo-terminal: unplugged and plugged back', () => {
+  if (!SOCAT) {
+    it.skip(SKIP_REASON, () => undefined);
+    return;
+  }
+  const socatPath = SOCAT;
+  const dir = mkdtempSync(join(tmpdir(), 'sik-chip-unplug-'));
+  const simEnd = join(dir, 'reader');
+  const hostEnd = join(dir, 'host');
+  const start = async () => {
+    const socat = await startPtyPair(socatPath, simEnd, hostEnd);
+    const simulator = await startSimulatorProcess(SIMULATOR_MAIN, [
+      '--port',
+      simEnd,
+      '--baud',
+      '115200',
+      '--master-key',
+      MASTER_HEX,
+    ]);
+    return { socat, simulator };
+  };
+  let line: Awaited<ReturnType<typeof start>> | undefined;
+  let encoder: ChipEncoder | undefined;
+
+  afterAll(async () => {
+    await encoder?.stop();
+    await stopChild(line?.simulator.child);
+    await stopChild(line?.socat);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the line vanishes (socat killed): noDevice, refused; a new line on the same path: online by itself', async () => {
+    line = await start();
+    encoder = createChipEncoderDriver(new SerialTransport({ path: hostEnd, baudRate: 115200 }), {
+      commandTimeoutMs: 2000,
+      reconnectMs: { initial: 50, max: 200 },
+      // On a pty the hang-up is not always reported to an idle port: a slot poll notices the line is gone.
+      pollIntervalMs: 100,
+      logger: quietLogger(),
+    });
+    await encoder.start();
+    expect(encoder.status).toMatchObject({ device: 'online', media: 'notPresent' });
+
+    // The reader's cable is pulled: the device node goes away.
+    await stopChild(line.socat);
+    await stopChild(line.simulator.child);
+    line = undefined;
+    const lost = await waitForStatus(encoder, (s) => s.device === 'noDevice', 5000);
+    expect(lost.media).toBe('unknown');
+    expect(await encoder.openCard()).toMatchObject({ completion: 'deviceNotReady', errorCode: 'noDevice' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(encoder.status.device).toBe('noDevice');
+
+    // Plugged back in: a fresh reader process behind a new line on the same path.
+    line = await start();
+    await waitForStatus(encoder, (s) => s.device === 'online' && s.media !== 'unknown', 10_000);
+    await httpControl(line.simulator.ready.controlUrl).insertCard(SERIAL);
+    expect(await encoder.openCard()).toMatchObject({ completion: 'success', serial: SERIAL });
   });
 });

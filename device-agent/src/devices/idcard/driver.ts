@@ -1,5 +1,6 @@
 import type { IdCardIdentity, IdCardReaderStatus } from '@sik/contract';
 import { createLogger, type Logger } from '../../log.ts';
+import { DEFAULT_RECONNECT_MS, LineKeeper } from '../../transport/line-keeper.ts';
 import { type Transport, TransportError } from '../../transport/transport.ts';
 import { CommandChannel, type Reply } from './channel.ts';
 import type {
@@ -76,18 +77,6 @@ type CardState =
   | { kind: 'read' }
   | { kind: 'failed' };
 
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-
 const sameStatus = (a: IdCardReaderStatus, b: IdCardReaderStatus): boolean =>
   a.device === b.device && a.media === b.media && a.detail === b.detail;
 
@@ -98,26 +87,36 @@ class IdCardDriver implements IdCardReader {
   private readonly log: Logger;
   private readonly readRetries: number;
   private readonly offlineAfterFailures: number;
-  private readonly reconnectMs: { initial: number; max: number };
+  /** Opens the line, reopens it with backoff after it went away, polls for cards while it is up. */
+  private readonly line: LineKeeper;
   private card: CardState = { kind: 'none' };
-  private lineUp = false;
   private lineFailures = 0;
   /** Inside connect(): replies do not bring the reader online until the whole check passed. */
   private checking = false;
   private lastFailure: Failure | null = null;
-  private abort: AbortController | null = null;
-  private loop: Promise<void> | null = null;
-  private unsubscribeDisconnect: (() => void) | null = null;
 
   constructor(
     private readonly transport: Transport,
-    private readonly options: IdCardDriverOptions,
+    options: IdCardDriverOptions,
   ) {
     this.log = options.logger ?? createLogger('idcard');
     this.readRetries = options.readRetries ?? 2;
     this.offlineAfterFailures = options.offlineAfterFailures ?? 3;
-    this.reconnectMs = options.reconnectMs ?? { initial: 250, max: 5000 };
     this.channel = new CommandChannel(transport, options.commandTimeoutMs, this.log);
+    this.line = new LineKeeper(
+      transport,
+      { pollIntervalMs: options.pollIntervalMs, reconnectMs: options.reconnectMs ?? DEFAULT_RECONNECT_MS },
+      {
+        openFailed: (error) => {
+          const failure = describeFailure(error);
+          this.lastFailure = failure;
+          this.setStatus({ device: 'noDevice', media: 'unknown', detail: failure.detail });
+        },
+        check: (signal) => this.check(signal),
+        poll: (signal) => this.poll(signal),
+        lost: (reason) => this.lost(reason),
+      },
+    );
   }
 
   get status(): IdCardReaderStatus {
@@ -130,27 +129,15 @@ class IdCardDriver implements IdCardReader {
   }
 
   async start(): Promise<void> {
-    if (this.abort) return;
-    const abort = new AbortController();
-    this.abort = abort;
-    this.unsubscribeDisconnect = this.transport.onDisconnect((reason) => this.lost(reason));
     // The first connection is awaited so the caller sees a real status when start() returns.
-    await this.connect(abort.signal);
-    this.loop = this.run(abort.signal);
+    await this.line.start();
   }
 
   async stop(): Promise<void> {
-    const abort = this.abort;
-    if (!abort) return;
-    this.abort = null;
-    abort.abort();
-    this.channel.fail(abort.signal.reason);
-    await this.loop;
-    this.loop = null;
-    this.unsubscribeDisconnect?.();
-    this.unsubscribeDisconnect = null;
-    this.lineUp = false;
-    await this.transport.close().catch(() => undefined);
+    if (!this.line.started) return;
+    const stopped = this.line.stop();
+    this.channel.fail(new DOMException('reader stopped', 'AbortError'));
+    await stopped;
     this.card = { kind: 'none' };
     this.setStatus({ device: 'offline', media: 'unknown', detail: 'stopped' });
   }
@@ -160,7 +147,7 @@ class IdCardDriver implements IdCardReader {
     if (!Number.isFinite(request.timeoutMs) || request.timeoutMs <= 0) {
       return Promise.resolve({ completion: 'invalidData', errorCode: null, detail: 'timeoutMs must be > 0' });
     }
-    if (!this.abort) {
+    if (!this.line.started) {
       return Promise.resolve({
         completion: 'deviceNotReady',
         errorCode: 'noDevice',
@@ -213,34 +200,8 @@ class IdCardDriver implements IdCardReader {
     });
   }
 
-  private async run(signal: AbortSignal): Promise<void> {
-    let backoff = this.reconnectMs.initial;
-    while (!signal.aborted) {
-      if (!this.lineUp) {
-        await sleep(backoff, signal);
-        if (signal.aborted) break;
-        backoff = (await this.connect(signal))
-          ? this.reconnectMs.initial
-          : Math.min(backoff * 2, this.reconnectMs.max);
-        continue;
-      }
-      await this.poll(signal);
-      await sleep(this.options.pollIntervalMs, signal);
-    }
-  }
-
-  /** (Re)opens the line and checks the reader; false when the line would not open. */
-  private async connect(signal: AbortSignal): Promise<boolean> {
-    await this.transport.close().catch(() => undefined);
-    try {
-      await this.transport.open();
-    } catch (error) {
-      const failure = describeFailure(error);
-      this.lastFailure = failure;
-      this.setStatus({ device: 'noDevice', media: 'unknown', detail: failure.detail });
-      return false;
-    }
-    this.lineUp = true;
+  /** A freshly opened line: reset and check the SAM; false when the reader does not answer (reopened later). */
+  private async check(signal: AbortSignal): Promise<boolean> {
     this.lineFailures = 0;
     this.card = { kind: 'none' };
     this.checking = true;
@@ -250,6 +211,7 @@ class IdCardDriver implements IdCardReader {
       const samId = await this.expect('samId', signal);
       this.log.info({ transport: this.transport.description, samId: toHex(samId.data) }, 'reader ready');
       this.setStatus({ device: 'online', media: 'unknown', detail: null });
+      return true;
     } catch (error) {
       const failure = describeFailure(error);
       // Never heard from this reader yet: one failure is enough to say it is not answering.
@@ -261,14 +223,13 @@ class IdCardDriver implements IdCardReader {
           detail: `reader check failed: ${failure.detail}`,
         });
         this.lineFailures = this.offlineAfterFailures;
-        this.lineUp = false;
-      } else {
-        this.handleFailure(failure);
+        return false;
       }
+      this.handleFailure(failure);
+      return true;
     } finally {
       this.checking = false;
     }
-    return true;
   }
 
   private async poll(signal: AbortSignal): Promise<void> {
@@ -400,8 +361,8 @@ class IdCardDriver implements IdCardReader {
       { errorCode: failure.errorCode, inARow: this.lineFailures, detail: failure.detail },
       'command failed',
     );
-    if (this.lineFailures >= this.offlineAfterFailures && this.lineUp) {
-      this.lineUp = false;
+    if (this.lineFailures >= this.offlineAfterFailures && this.line.up) {
+      this.line.markDown();
       this.card = { kind: 'none' };
       this.setStatus({
         device: 'offline',
@@ -412,8 +373,6 @@ class IdCardDriver implements IdCardReader {
   }
 
   private lost(reason: string): void {
-    if (!this.abort) return;
-    this.lineUp = false;
     this.card = { kind: 'none' };
     this.lastFailure = { completion: 'hardwareError', errorCode: 'noDevice', detail: reason, scope: 'line' };
     this.channel.fail(new TransportError('disconnected', reason));

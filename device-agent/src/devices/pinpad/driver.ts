@@ -1,4 +1,5 @@
 import { createLogger, type Logger } from '../../log.ts';
+import { DEFAULT_RECONNECT_MS, LineKeeper } from '../../transport/line-keeper.ts';
 import { type Transport, TransportError } from '../../transport/transport.ts';
 import { CommandChannel, type Reply } from './channel.ts';
 import type {
@@ -195,18 +196,6 @@ function unreachable(value: never): never {
   throw new Error(`unexpected value ${String(value)}`);
 }
 
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-
 const sameStatus = (a: PinPadStatus, b: PinPadStatus): boolean =>
   a.device === b.device && a.encryptor === b.encryptor && a.detail === b.detail;
 
@@ -223,25 +212,38 @@ class PinPadDriver implements PinPad {
   private readonly channel: CommandChannel;
   private readonly log: Logger;
   private readonly offlineAfterFailures: number;
-  private readonly reconnectMs: { initial: number; max: number };
-  private lineUp = false;
+  /** Opens the line, reopens it with backoff after it went away, polls the status while it is up. */
+  private readonly line: LineKeeper;
   private lineFailures = 0;
   private checking = false;
   private entry: Entry | null = null;
   /** Public operations run one after another (STYLE.md: one command at a time). */
   private operations: Promise<unknown> = Promise.resolve();
-  private abort: AbortController | null = null;
-  private loop: Promise<void> | null = null;
   private unsubscribe: Array<() => void> = [];
 
   constructor(
     private readonly transport: Transport,
-    private readonly options: PinPadDriverOptions,
+    options: PinPadDriverOptions,
   ) {
     this.log = options.logger ?? createLogger('pinpad');
     this.offlineAfterFailures = options.offlineAfterFailures ?? 3;
-    this.reconnectMs = options.reconnectMs ?? { initial: 250, max: 5000 };
     this.channel = new CommandChannel(transport, options.commandTimeoutMs, this.log);
+    this.line = new LineKeeper(
+      transport,
+      { pollIntervalMs: options.pollIntervalMs, reconnectMs: options.reconnectMs ?? DEFAULT_RECONNECT_MS },
+      {
+        openFailed: (error) =>
+          this.setStatus({
+            device: 'noDevice',
+            media: 'unknown',
+            encryptor: 'unknown',
+            detail: describeFailure(error).detail,
+          }),
+        check: (signal) => this.check(signal),
+        poll: (signal) => this.poll(signal),
+        lost: (reason) => this.lost(reason),
+      },
+    );
   }
 
   get status(): PinPadStatus {
@@ -254,29 +256,18 @@ class PinPadDriver implements PinPad {
   }
 
   async start(): Promise<void> {
-    if (this.abort) return;
-    const abort = new AbortController();
-    this.abort = abort;
-    this.unsubscribe = [
-      this.transport.onDisconnect((reason) => this.lost(reason)),
-      this.channel.onKey((code) => this.onKey(code)),
-    ];
-    await this.connect(abort.signal);
-    this.loop = this.run(abort.signal);
+    if (this.line.started) return;
+    this.unsubscribe = [this.channel.onKey((code) => this.onKey(code))];
+    await this.line.start();
   }
 
   async stop(): Promise<void> {
-    const abort = this.abort;
-    if (!abort) return;
-    this.abort = null;
-    abort.abort();
+    if (!this.line.started) return;
+    const stopped = this.line.stop();
     this.entry?.end('aborted');
-    this.channel.fail(abort.signal.reason);
-    await this.loop;
-    this.loop = null;
+    this.channel.fail(new DOMException('PIN pad stopped', 'AbortError'));
+    await stopped;
     for (const off of this.unsubscribe.splice(0)) off();
-    this.lineUp = false;
-    await this.transport.close().catch(() => undefined);
     this.setStatus({ device: 'offline', media: 'unknown', encryptor: 'unknown', detail: 'stopped' });
   }
 
@@ -381,7 +372,7 @@ class PinPadDriver implements PinPad {
     operation: () => Promise<T | Failed>,
   ): Promise<T | Failed> {
     const run = async (): Promise<T | Failed> => {
-      if (!this.abort) return failed('deviceNotReady', 'noDevice', 'PIN pad not started');
+      if (!this.line.started) return failed('deviceNotReady', 'noDevice', 'PIN pad not started');
       if (signal?.aborted) return failed('canceled', null, 'canceled');
       const device = this.current.device;
       if (device === 'noDevice' || device === 'offline') {
@@ -469,7 +460,7 @@ class PinPadDriver implements PinPad {
 
   /** Leave PIN entry on the pad, whatever state it is in; failures show up in the next status poll. */
   private async cancelOnPad(): Promise<void> {
-    if (!this.lineUp) return;
+    if (!this.line.up) return;
     try {
       await this.channel.send('cancelEntry');
     } catch (error) {
@@ -494,34 +485,9 @@ class PinPadDriver implements PinPad {
     if (entry.key(code)) this.emit({ type: 'keys', count: entry.count });
   }
 
-  private async run(signal: AbortSignal): Promise<void> {
-    let backoff = this.reconnectMs.initial;
-    while (!signal.aborted) {
-      if (!this.lineUp) {
-        await sleep(backoff, signal);
-        if (signal.aborted) break;
-        backoff = (await this.connect(signal))
-          ? this.reconnectMs.initial
-          : Math.min(backoff * 2, this.reconnectMs.max);
-        continue;
-      }
-      await this.poll(signal);
-      await sleep(this.options.pollIntervalMs, signal);
-    }
-  }
-
-  /** (Re)opens the line and checks the pad; false when the line would not open. */
-  private async connect(signal: AbortSignal): Promise<boolean> {
-    await this.transport.close().catch(() => undefined);
-    try {
-      await this.transport.open();
-    } catch (error) {
-      const failure = describeFailure(error);
-      this.setStatus({ device: 'noDevice', media: 'unknown', encryptor: 'unknown', detail: failure.detail });
-      return false;
-    }
+  /** A freshly opened line: the pad answers its status (left in PIN entry: cancelled), or it is reopened later. */
+  private async check(signal: AbortSignal): Promise<boolean> {
     this.channel.reset();
-    this.lineUp = true;
     this.lineFailures = 0;
     this.checking = true;
     try {
@@ -532,6 +498,7 @@ class PinPadDriver implements PinPad {
       }
       this.log.info({ transport: this.transport.description }, 'PIN pad ready');
       this.applyStatus(status);
+      return true;
     } catch (error) {
       const failure = describeFailure(error);
       if (failure.scope === 'line' || failure.scope === 'request') {
@@ -542,14 +509,13 @@ class PinPadDriver implements PinPad {
           detail: `PIN pad check failed: ${failure.detail}`,
         });
         this.lineFailures = this.offlineAfterFailures;
-        this.lineUp = false;
-      } else {
-        this.handleFailure(failure);
+        return false;
       }
+      this.handleFailure(failure);
+      return true;
     } finally {
       this.checking = false;
     }
-    return true;
   }
 
   private async poll(signal: AbortSignal): Promise<void> {
@@ -618,8 +584,8 @@ class PinPadDriver implements PinPad {
       { errorCode: failure.errorCode, inARow: this.lineFailures, detail: failure.detail },
       'command failed',
     );
-    if (this.lineFailures >= this.offlineAfterFailures && this.lineUp) {
-      this.lineUp = false;
+    if (this.lineFailures >= this.offlineAfterFailures && this.line.up) {
+      this.line.markDown();
       this.setStatus({
         device: 'offline',
         media: 'unknown',
@@ -631,8 +597,6 @@ class PinPadDriver implements PinPad {
   }
 
   private lost(reason: string): void {
-    if (!this.abort) return;
-    this.lineUp = false;
     this.channel.fail(new TransportError('disconnected', reason));
     this.log.warn({ reason }, 'line lost');
     this.setStatus({ device: 'noDevice', media: 'unknown', encryptor: 'unknown', detail: reason });

@@ -1,4 +1,5 @@
 import { createLogger, type Logger } from '../../log.ts';
+import { DEFAULT_RECONNECT_MS, LineKeeper } from '../../transport/line-keeper.ts';
 import { type Transport, TransportError } from '../../transport/transport.ts';
 import { PrinterChannel } from './channel.ts';
 import { type FailureCompletion, ReceiptPrinterError } from './protocol/errors.ts';
@@ -95,18 +96,6 @@ export function refusal(condition: PrinterCondition, when: 'before' | 'after'): 
   return null;
 }
 
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-
 const sameStatus = (a: ReceiptPrinterStatus, b: ReceiptPrinterStatus): boolean =>
   a.device === b.device && a.media === b.media && a.detail === b.detail;
 
@@ -127,23 +116,30 @@ class ReceiptPrinterDriver implements ReceiptPrinter {
   private readonly channel: PrinterChannel;
   private readonly log: Logger;
   private readonly offlineAfterFailures: number;
-  private readonly reconnectMs: { initial: number; max: number };
-  private lineUp = false;
+  /** Opens the line, reopens it with backoff after it went away, polls the status while it is up. */
+  private readonly line: LineKeeper;
   private lineFailures = 0;
   private printing = false;
   private operations: Promise<unknown> = Promise.resolve();
-  private abort: AbortController | null = null;
-  private loop: Promise<void> | null = null;
-  private unsubscribeDisconnect: (() => void) | null = null;
 
   constructor(
     private readonly transport: Transport,
-    private readonly options: ReceiptPrinterDriverOptions,
+    options: ReceiptPrinterDriverOptions,
   ) {
     this.log = options.logger ?? createLogger('receipt-printer');
     this.offlineAfterFailures = options.offlineAfterFailures ?? 3;
-    this.reconnectMs = options.reconnectMs ?? { initial: 250, max: 5000 };
     this.channel = new PrinterChannel(transport, options.commandTimeoutMs, this.log);
+    this.line = new LineKeeper(
+      transport,
+      { pollIntervalMs: options.pollIntervalMs, reconnectMs: options.reconnectMs ?? DEFAULT_RECONNECT_MS },
+      {
+        openFailed: (error) =>
+          this.setStatus({ device: 'noDevice', media: 'unknown', detail: describeFailure(error).detail }),
+        check: (signal) => this.check(signal),
+        poll: (signal) => this.poll(signal),
+        lost: (reason) => this.lost(reason),
+      },
+    );
   }
 
   get status(): ReceiptPrinterStatus {
@@ -156,26 +152,14 @@ class ReceiptPrinterDriver implements ReceiptPrinter {
   }
 
   async start(): Promise<void> {
-    if (this.abort) return;
-    const abort = new AbortController();
-    this.abort = abort;
-    this.unsubscribeDisconnect = this.transport.onDisconnect((reason) => this.lost(reason));
-    await this.connect(abort.signal);
-    this.loop = this.run(abort.signal);
+    await this.line.start();
   }
 
   async stop(): Promise<void> {
-    const abort = this.abort;
-    if (!abort) return;
-    this.abort = null;
-    abort.abort();
-    this.channel.fail(abort.signal.reason);
-    await this.loop;
-    this.loop = null;
-    this.unsubscribeDisconnect?.();
-    this.unsubscribeDisconnect = null;
-    this.lineUp = false;
-    await this.transport.close().catch(() => undefined);
+    if (!this.line.started) return;
+    const stopped = this.line.stop();
+    this.channel.fail(new DOMException('receipt printer stopped', 'AbortError'));
+    await stopped;
     this.setStatus({ device: 'offline', media: 'unknown', detail: 'stopped' });
   }
 
@@ -189,9 +173,9 @@ class ReceiptPrinterDriver implements ReceiptPrinter {
       return Promise.resolve(failed(failure.completion, failure.errorCode, failure.detail));
     }
     const run = async (): Promise<ReceiptPrintResult> => {
-      if (!this.abort) return failed('deviceNotReady', 'noDevice', 'receipt printer not started');
+      if (!this.line.started) return failed('deviceNotReady', 'noDevice', 'receipt printer not started');
       if (signal?.aborted) return failed('canceled', null, 'canceled');
-      if (!this.lineUp) {
+      if (!this.line.up) {
         return failed(
           'deviceNotReady',
           'noDevice',
@@ -273,49 +257,25 @@ class ReceiptPrinterDriver implements ReceiptPrinter {
     this.setStatus({ device, media, detail });
   }
 
-  private async run(signal: AbortSignal): Promise<void> {
-    let backoff = this.reconnectMs.initial;
-    while (!signal.aborted) {
-      if (!this.lineUp) {
-        await sleep(backoff, signal);
-        if (signal.aborted) break;
-        backoff = (await this.connect(signal))
-          ? this.reconnectMs.initial
-          : Math.min(backoff * 2, this.reconnectMs.max);
-        continue;
-      }
-      await this.poll(signal);
-      await sleep(this.options.pollIntervalMs, signal);
-    }
-  }
-
-  private async connect(signal: AbortSignal): Promise<boolean> {
-    await this.transport.close().catch(() => undefined);
-    try {
-      await this.transport.open();
-    } catch (error) {
-      this.setStatus({ device: 'noDevice', media: 'unknown', detail: describeFailure(error).detail });
-      return false;
-    }
-    this.lineUp = true;
+  /** A freshly opened line: the printer answers its status, or it counts as offline and is reopened later. */
+  private async check(signal: AbortSignal): Promise<boolean> {
     this.lineFailures = 0;
     try {
       const condition = await this.readCondition(signal);
       this.log.info({ transport: this.transport.description }, 'receipt printer answering');
       this.applyCondition(condition);
+      return true;
     } catch (error) {
       const failure = describeFailure(error);
-      if (failure.scope !== 'canceled') {
-        this.setStatus({
-          device: 'offline',
-          media: 'unknown',
-          detail: `printer check failed: ${failure.detail}`,
-        });
-        this.lineFailures = this.offlineAfterFailures;
-        this.lineUp = false;
-      }
+      if (failure.scope === 'canceled') return true;
+      this.setStatus({
+        device: 'offline',
+        media: 'unknown',
+        detail: `printer check failed: ${failure.detail}`,
+      });
+      this.lineFailures = this.offlineAfterFailures;
+      return false;
     }
-    return true;
   }
 
   private async poll(signal: AbortSignal): Promise<void> {
@@ -333,8 +293,8 @@ class ReceiptPrinterDriver implements ReceiptPrinter {
       { errorCode: failure.errorCode, inARow: this.lineFailures, detail: failure.detail },
       'status failed',
     );
-    if (this.lineFailures >= this.offlineAfterFailures && this.lineUp) {
-      this.lineUp = false;
+    if (this.lineFailures >= this.offlineAfterFailures && this.line.up) {
+      this.line.markDown();
       this.setStatus({
         device: 'offline',
         media: 'unknown',
@@ -344,8 +304,6 @@ class ReceiptPrinterDriver implements ReceiptPrinter {
   }
 
   private lost(reason: string): void {
-    if (!this.abort) return;
-    this.lineUp = false;
     this.channel.fail(new TransportError('disconnected', reason));
     this.log.warn({ reason }, 'line lost');
     this.setStatus({ device: 'noDevice', media: 'unknown', detail: reason });

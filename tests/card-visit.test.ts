@@ -7,12 +7,14 @@
  * booked.
  */
 import { decodeEf05, decodeEf06 } from '@sik/contract/ssse';
+import { DEMO_STAFF } from '@sik/seeds';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type CardUnitSimulatorControl,
   httpCardUnitControl,
 } from '../device-agent/src/devices/card-unit/card-unit.ts';
+import { totpCode } from '../server/src/services/staff-auth.ts';
 import { launchChromium, screenshot } from './support/browser.ts';
 import { demoHolder, kioskVisitor, rigServerClient, seededPerson } from './support/kiosk-page.ts';
 import { type KioskRig, startKioskRig } from './support/kiosk-rig.ts';
@@ -195,5 +197,37 @@ describe('social security card issuance at the kiosk, end to end', () => {
     expect(active[0]?.cardNumber).not.toBe(old.cardNumber);
     await expectCardOf('pensioner', active[0]?.cardNumber ?? '', active[0]?.chipSerial ?? '');
     await leave();
+  });
+
+  it("closes the day's stock: the feeder and the reject box the simulator holds match the server's books", async () => {
+    const client = await rigServerClient(rig);
+    const signIn = await client.request('staffSignIn', {
+      body: {
+        staffNumber: DEMO_STAFF.staffNumber,
+        password: DEMO_STAFF.password,
+        otp: totpCode(DEMO_STAFF.totpSecretBase32, Date.now()),
+      },
+    });
+    if (!signIn.ok) throw new Error(`${signIn.code}: ${signIn.message}`);
+    const printer = await unit.printer.state();
+    // What staff find when they open the kiosk: the blanks left in the feeder and the cards in the reject box.
+    const close = await client.request('cardStockClose', {
+      body: {
+        staffToken: signIn.data.staffToken,
+        feederSerials: printer.feeder,
+        rejectBoxSerials: printer.rejectBox,
+      },
+    });
+    if (!close.ok) throw new Error(`${close.code}: ${close.message}`);
+    expect(close.data.differences).toEqual([]);
+    expect(close.data.balanced).toBe(true);
+    const { stock } = close.data;
+    // Every card the citizens took is booked issued, every card in the reject box spoiled, every blank left in
+    // the feeder remaining; nothing is left in use, and opening + loaded = issued + spoiled + remaining.
+    expect(stock.issued).toBe(printer.taken.length);
+    expect(stock.spoiled).toBe(printer.rejectBox.length);
+    expect(stock.remaining).toBe(printer.feeder.length);
+    expect(stock.inUse).toBe(0);
+    expect(stock.opening + stock.loaded).toBe(stock.issued + stock.spoiled + stock.remaining);
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CardApplicationKind, KioskAlertKind, Result } from '@sik/contract';
 import type { SsseFile } from '@sik/contract/ssse';
-import type { CardPrinterResult } from '../devices/card-printer/card-printer.ts';
+import type { CardPrinterResult, CardPrinterStatus } from '../devices/card-printer/card-printer.ts';
 import type { ChipResult } from '../devices/chip-encoder/chip-encoder.ts';
 import { createLogger } from '../log.ts';
 import { recoverHeld } from './recovery.ts';
@@ -192,7 +192,8 @@ class Issuance {
     // --- blank -----------------------------------------------------------------------------------------------
     this.checkVisit();
     this.progress.stage('blank', attempt, notice);
-    const status = await this.device(() => printer.refreshStatus());
+    const status = await this.printerStatus();
+    if (!status) throw await this.stopped('deviceFault', 'the card printer does not answer');
     if (status.card !== 'none')
       // A card already inside is not ours to touch: recovery (or staff) put it away first.
       throw await this.stuck(`a card is already inside the printer (${status.card}) before picking`);
@@ -204,8 +205,8 @@ class Issuance {
     if (picked.completion !== 'success') {
       if (picked.errorCode === 'feederEmpty') throw await this.stopped('noStock', 'feeder empty');
       // Refused before any movement, or a misfeed that left a card inside: ask the printer which.
-      const after = await this.device(() => printer.refreshStatus());
-      this.cardInside = after.card !== 'none';
+      const after = await this.printerStatus();
+      this.cardInside = after?.card !== 'none';
       if (!this.cardInside) throw await this.stopped('deviceFault', `pick refused: ${picked.detail}`);
       // Read its serial if it reached the chip station, then put it away.
       const serial = await this.readSerial();
@@ -336,10 +337,7 @@ class Issuance {
     this.phase('presenting', {});
     const ejected = await this.device(() => printer.eject());
     // An eject that reports failure may still have reached the slot: only a card still inside is a failure.
-    if (
-      ejected.completion !== 'success' &&
-      (await this.device(() => printer.refreshStatus())).card !== 'exit'
-    )
+    if (ejected.completion !== 'success' && (await this.printerStatus())?.card !== 'exit')
       throw this.printFailure(ejected);
     this.citizen.presented(cardNumber);
     // Not the visit's signal: a citizen who lifts the ID card may still take the card; the slot decides.
@@ -372,8 +370,8 @@ class Issuance {
     journal.note(this.entryId, { putAway: 'retracting' });
     const retracted = await this.device(() => printer.retract());
     if (retracted.completion !== 'success') {
-      const now = await this.device(() => printer.refreshStatus());
-      if (now.card === 'none') {
+      const now = await this.printerStatus();
+      if (now?.card === 'none') {
         journal.note(this.entryId, { putAway: null });
         return 'taken';
       }
@@ -387,6 +385,16 @@ class Issuance {
     this.chipSerial = null;
     await this.alert('cardNotTaken', cardNumber, 'card not taken, retracted into the reject box');
     return 'retracted';
+  }
+
+  /** What the printer's sensors say now; null when it does not answer (unplugged, powered off). */
+  private async printerStatus(): Promise<CardPrinterStatus | null> {
+    try {
+      return await this.device(() => this.deps.printer.refreshStatus());
+    } catch (error) {
+      log.warn({ err: (error as Error).message }, 'card printer status not read');
+      return null;
+    }
   }
 
   /** The visit ended (the session timed out or the citizen left): make no more, put away what is inside. */

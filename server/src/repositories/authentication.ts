@@ -1,8 +1,9 @@
 import type { Queryable } from '../db/db.ts';
 
 /**
- * Rows of benefit qualification authentication: the photo registry, consents, idempotent requests,
- * authentications, failed face attempts and lockouts, and the pensions they keep payable.
+ * Rows of benefit qualification authentication and identity verification: the photo registry, consents (with
+ * their purpose), idempotent requests, authentications, identity verifications (migration 008), failed face
+ * attempts and lockouts, and the pensions they keep payable.
  */
 
 /** China date (UTC+8, no daylight saving) of a timestamptz column, in SQL that runs on PGlite and PostgreSQL. */
@@ -165,10 +166,17 @@ export interface ConsentRecord {
   expiresAt: Date;
 }
 
-export async function insertConsent(q: Queryable, c: ConsentRecord): Promise<void> {
+/** 'qualification' for a qualification authentication, or the purpose of an identity verification. */
+export type FacePurpose = 'qualification' | 'cardIssuance';
+
+/** A consent given for its purpose: it serves no other. */
+export async function insertConsent(
+  q: Queryable,
+  c: ConsentRecord & { purpose: FacePurpose },
+): Promise<void> {
   await q.query(
-    `INSERT INTO face_consents (consent_id, person_id, kiosk_id, granted, text_version, recorded_at, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    `INSERT INTO face_consents (consent_id, person_id, kiosk_id, granted, text_version, recorded_at, expires_at, purpose)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
     [
       c.consentId,
       c.personId,
@@ -177,6 +185,7 @@ export async function insertConsent(q: Queryable, c: ConsentRecord): Promise<voi
       c.textVersion,
       c.recordedAt.toISOString(),
       c.expiresAt.toISOString(),
+      c.purpose,
     ],
   );
 }
@@ -203,6 +212,15 @@ export async function findConsent(q: Queryable, consentId: string): Promise<Cons
         expiresAt: r.expires_at,
       }
     : null;
+}
+
+/** What the consent was given for; null when there is no such consent. */
+export async function consentPurposeOf(q: Queryable, consentId: string): Promise<FacePurpose | null> {
+  const { rows } = await q.query<{ purpose: FacePurpose }>(
+    'SELECT purpose FROM face_consents WHERE consent_id = $1',
+    [consentId],
+  );
+  return rows[0]?.purpose ?? null;
 }
 
 export async function markPhotoServed(q: Queryable, consentId: string, at: Date): Promise<void> {
@@ -252,11 +270,11 @@ export async function insertAuthenticationRequest(
 
 // --- authentications -------------------------------------------------------------------------------------------
 
-export interface NewAuthentication {
-  authenticationId: string;
-  personId: string;
-  method: 'face' | 'assisted';
-  kioskId: string;
+/**
+ * How the face check or the staff member decided: the columns an authentication and an identity verification
+ * share, in EVIDENCE_COLUMNS order.
+ */
+export interface CheckEvidence {
   consentId: string | null;
   staffNumber: string | null;
   reason: string | null;
@@ -269,6 +287,34 @@ export interface NewAuthentication {
   signedOutcome: string | null;
   signature: string | null;
   decidedAt: Date;
+}
+
+const EVIDENCE_COLUMNS = `consent_id, staff_number, reason, distance, threshold, frames_used, liveness_method,
+        liveness_result, model_version, signed_outcome, signature, decided_at`;
+
+const evidenceValues = (e: CheckEvidence): unknown[] => [
+  e.consentId,
+  e.staffNumber,
+  e.reason,
+  e.distance,
+  e.threshold,
+  e.framesUsed,
+  e.livenessMethod,
+  e.livenessResult,
+  e.modelVersion,
+  e.signedOutcome,
+  e.signature,
+  e.decidedAt.toISOString(),
+];
+
+/** `$1, $2, … $n` for n values. */
+const placeholders = (values: readonly unknown[]) => values.map((_, i) => `$${i + 1}`).join(', ');
+
+export interface NewAuthentication extends CheckEvidence {
+  authenticationId: string;
+  personId: string;
+  method: 'face' | 'assisted';
+  kioskId: string;
   authenticatedAt: Date;
   validUntil: string;
   spotCheck: boolean;
@@ -277,35 +323,89 @@ export interface NewAuthentication {
 }
 
 export async function insertAuthentication(tx: Queryable, a: NewAuthentication): Promise<void> {
+  const values = [
+    a.authenticationId,
+    a.personId,
+    a.method,
+    a.kioskId,
+    a.authenticatedAt.toISOString(),
+    a.validUntil,
+    a.spotCheck,
+    a.pensionResumed,
+    a.idempotencyKey,
+    ...evidenceValues(a),
+  ];
   await tx.query(
-    `INSERT INTO authentications (authentication_id, person_id, method, kiosk_id, consent_id, staff_number, reason,
-        distance, threshold, frames_used, liveness_method, liveness_result, model_version, signed_outcome, signature,
-        decided_at, authenticated_at, valid_until, spot_check, pension_resumed, idempotency_key)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
-    [
-      a.authenticationId,
-      a.personId,
-      a.method,
-      a.kioskId,
-      a.consentId,
-      a.staffNumber,
-      a.reason,
-      a.distance,
-      a.threshold,
-      a.framesUsed,
-      a.livenessMethod,
-      a.livenessResult,
-      a.modelVersion,
-      a.signedOutcome,
-      a.signature,
-      a.decidedAt.toISOString(),
-      a.authenticatedAt.toISOString(),
-      a.validUntil,
-      a.spotCheck,
-      a.pensionResumed,
-      a.idempotencyKey,
-    ],
+    `INSERT INTO authentications (authentication_id, person_id, method, kiosk_id, authenticated_at, valid_until,
+        spot_check, pension_resumed, idempotency_key, ${EVIDENCE_COLUMNS})
+     VALUES (${placeholders(values)})`,
+    values,
   );
+}
+
+// --- identity verifications (migration 008) -----------------------------------------------------------------
+
+export interface NewIdentityVerification extends CheckEvidence {
+  verificationId: string;
+  personId: string;
+  kioskId: string;
+  purpose: Exclude<FacePurpose, 'qualification'>;
+  method: 'face' | 'staff';
+  decision: 'match' | null;
+  verifiedAt: Date;
+  spotCheck: boolean;
+  idempotencyKey: string;
+}
+
+export async function insertIdentityVerification(tx: Queryable, v: NewIdentityVerification): Promise<void> {
+  const values = [
+    v.verificationId,
+    v.personId,
+    v.kioskId,
+    v.purpose,
+    v.method,
+    v.decision,
+    v.verifiedAt.toISOString(),
+    v.spotCheck,
+    v.idempotencyKey,
+    ...evidenceValues(v),
+  ];
+  await tx.query(
+    `INSERT INTO identity_verifications (verification_id, person_id, kiosk_id, purpose, method, decision, verified_at,
+        spot_check, idempotency_key, ${EVIDENCE_COLUMNS})
+     VALUES (${placeholders(values)})`,
+    values,
+  );
+}
+
+/** The latest verification of the person at this kiosk for this purpose at or after `since`; null when none. */
+export async function latestIdentityVerification(
+  q: Queryable,
+  personId: string,
+  kioskId: string,
+  purpose: NewIdentityVerification['purpose'],
+  since: Date,
+): Promise<{ verificationId: string; method: 'face' | 'staff'; verifiedAt: Date } | null> {
+  const { rows } = await q.query<{ verification_id: string; method: 'face' | 'staff'; verified_at: Date }>(
+    `SELECT verification_id, method, verified_at FROM identity_verifications
+      WHERE person_id = $1 AND kiosk_id = $2 AND purpose = $3 AND verified_at >= $4
+      ORDER BY verified_at DESC LIMIT 1`,
+    [personId, kioskId, purpose, since.toISOString()],
+  );
+  const r = rows[0];
+  return r
+    ? { verificationId: r.verification_id, method: r.method, verifiedAt: new Date(r.verified_at) }
+    : null;
+}
+
+/** When the person's identity was last verified (any purpose, any kiosk); a run of face failures ends there. */
+export async function lastIdentityVerifiedAt(q: Queryable, personId: string): Promise<Date | null> {
+  const { rows } = await q.query<{ at: Date | null }>(
+    'SELECT max(verified_at) AS at FROM identity_verifications WHERE person_id = $1',
+    [personId],
+  );
+  const at = rows[0]?.at;
+  return at ? new Date(at) : null;
 }
 
 // --- failed attempts and lockouts ---------------------------------------------------------------------------
@@ -325,13 +425,15 @@ export interface NewFaceAttempt {
   decidedAt: Date;
   at: Date;
   idempotencyKey: string;
+  /** What the check was for; it counts toward the person's one lockout whatever the purpose. */
+  purpose: FacePurpose;
 }
 
 export async function insertFaceAttempt(tx: Queryable, a: NewFaceAttempt): Promise<void> {
   await tx.query(
     `INSERT INTO face_attempts (person_id, kiosk_id, consent_id, decision, refused_locked, counts_toward_lockout,
-        distance, threshold, liveness_method, liveness_result, model_version, decided_at, at, idempotency_key)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+        distance, threshold, liveness_method, liveness_result, model_version, decided_at, at, idempotency_key, purpose)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
     [
       a.personId,
       a.kioskId,
@@ -347,6 +449,7 @@ export async function insertFaceAttempt(tx: Queryable, a: NewFaceAttempt): Promi
       a.decidedAt.toISOString(),
       a.at.toISOString(),
       a.idempotencyKey,
+      a.purpose,
     ],
   );
 }

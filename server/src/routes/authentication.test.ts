@@ -1,4 +1,4 @@
-import { randomUUID, sign } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   AuthenticationRecord,
   AuthenticationStatus,
@@ -31,24 +31,23 @@ import {
 import { hashStaffPassword, totpCode } from '../services/staff-auth.ts';
 import { describeEachDatabase } from '../testing/databases.ts';
 import {
-  type KioskKeys,
-  newKioskKeys,
-  provision,
-  signedCall,
-  startTestServer,
-  testConfig,
-} from '../testing/harness.ts';
+  demoHolderIds,
+  demoStaffSignIn,
+  kioskCalls,
+  pensionRowOf,
+  rowCounts,
+  staffTokenOf,
+  startWithKiosks,
+  type TestKiosk,
+  testKiosk,
+} from '../testing/face-checks.ts';
+import { startTestServer, testConfig } from '../testing/harness.ts';
 import { columnsHoldingImages } from '../testing/image-scan.ts';
 
 // A smaller town than the demo's (every demo card holder is in it): seeding both databases stays quick.
 const data = generateSeedData({ citizens: 300 });
 const holders = demoCardHolders(data);
-const personIdOf = (key: string): string => {
-  const holder = holders.find((h) => h.key === key);
-  const person = data.people.find((p) => p.identity.idNumber === holder?.identity.idNumber);
-  if (!person) throw new Error(`no demo card holder ${key}`);
-  return person.personId;
-};
+const personIdOf = demoHolderIds(data);
 const holderIds = new Set(holders.map((h) => personIdOf(h.key)));
 const idNumberOf = (personId: string) =>
   data.people.find((p) => p.personId === personId)?.identity.idNumber ?? '';
@@ -81,45 +80,23 @@ const TABLES = [
   'face_lockouts',
   'face_consents',
 ];
-async function counts(db: Db): Promise<Record<string, number>> {
-  const result: Record<string, number> = {};
-  for (const table of TABLES) {
-    const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
-    result[table] = rows[0]?.n ?? -1;
-  }
-  return result;
-}
+const counts = (db: Db) => rowCounts(db, TABLES);
 
 describeEachDatabase(
   'qualification authentication',
   (get) => {
     let server: RunningServer;
     let clock = T0;
-    const kiosk = { kioskId: DEMO_KIOSK_ID } as { kioskId: string } & KioskKeys;
-    const sameBank = { kioskId: 'KIOSK-0002' } as { kioskId: string } & KioskKeys;
-    const boc = { kioskId: 'KIOSK-0007' } as { kioskId: string } & KioskKeys;
-    type Kiosk = typeof kiosk;
+    const kiosk = testKiosk(DEMO_KIOSK_ID);
+    const sameBank = testKiosk('KIOSK-0002');
+    const boc = testKiosk('KIOSK-0007');
+    type Kiosk = TestKiosk;
 
-    const call = (path: string, body: unknown, at: Kiosk = kiosk) =>
-      signedCall(server, at, 'POST', path, { body, timestamp: clock });
-    const outcomeOf = (
-      personId: string,
-      consentId: string,
-      change: Partial<FaceOutcome> = {},
-    ): FaceOutcome => ({
-      personId,
-      consentId,
-      decision: 'match',
-      distance: 0.38,
-      threshold: 0.5,
-      framesUsed: 5,
-      liveness: { method: 'headTurn', result: 'live' },
-      modelVersion: 'face-api-1.7.15/ssd-mobilenetv1',
-      decidedAt: new Date(clock).toISOString(),
-      ...change,
-    });
-    const signed = (outcome: FaceOutcome, by: Kiosk = kiosk) =>
-      sign(null, Buffer.from(canonicalJson(outcome), 'utf8'), by.privateKey).toString('base64');
+    const { call, outcomeOf, signed } = kioskCalls(
+      () => server,
+      () => clock,
+      kiosk,
+    );
     const consentFor = async (personId: string, at: Kiosk = kiosk, granted = true): Promise<string> => {
       const reply = await call(P.consent, { personId, version: FACE_CONSENT.version, granted }, at);
       expect(reply.status, JSON.stringify(reply.json)).toBe(200);
@@ -129,39 +106,19 @@ describeEachDatabase(
       call(P.outcome, { idempotencyKey: key, outcome, signature: signed(outcome, at) }, at);
     const statusOf = async (personId: string) =>
       AuthenticationStatus.parse((await call(P.status, { personId })).json.data);
-    const pensionRow = async (personId: string) =>
-      (
-        await get().db.query<{ status: string; last_authenticated_at: Date }>(
-          'SELECT status, last_authenticated_at FROM pensions WHERE person_id = $1',
-          [personId],
-        )
-      ).rows[0];
+    const pensionRow = (personId: string) => pensionRowOf(get().db, personId);
     const signIn = async (at: Kiosk = kiosk, change: Record<string, string> = {}) =>
-      call(
-        P.signIn,
-        {
-          staffNumber: DEMO_STAFF.staffNumber,
-          password: DEMO_STAFF.password,
-          otp: totpCode(DEMO_STAFF.totpSecretBase32, clock),
-          ...change,
-        },
-        at,
-      );
+      call(P.signIn, { ...demoStaffSignIn(clock), ...change }, at);
     /** A fresh staff session (each sign-in needs a TOTP step of its own: the clock moves on 30 s). */
     const staffToken = async (at: Kiosk = kiosk): Promise<string> => {
       clock += 30_000;
       const reply = await signIn(at);
-      expect(reply.status, JSON.stringify(reply.json)).toBe(200);
-      return StaffSession.parse(reply.json.data).staffToken;
+      return staffTokenOf(reply);
     };
 
     beforeAll(async () => {
       clock = T0;
-      server = await startTestServer(get().db, { now: () => clock });
-      for (const k of [kiosk, sameBank, boc]) {
-        Object.assign(k, newKioskKeys());
-        expect((await provision(server, k.kioskId, k.publicKeyPem)).status).toBe(200);
-      }
+      server = await startWithKiosks(get().db, () => clock, [kiosk, sameBank, boc]);
     });
     afterAll(() => server.close());
 

@@ -1,4 +1,3 @@
-import { sign } from 'node:crypto';
 import {
   canonicalJson,
   type FaceOutcome,
@@ -6,9 +5,8 @@ import {
   IdentityFaceOutcomeResponse,
   IdentityVerification,
   Routes,
-  StaffSession,
 } from '@sik/contract';
-import { DEMO_KIOSK_ID, DEMO_STAFF, demoCardHolders, generateSeedData, REFERENCE_DATE } from '@sik/seeds';
+import { DEMO_KIOSK_ID, DEMO_STAFF, generateSeedData, REFERENCE_DATE } from '@sik/seeds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/db.ts';
 import { seedIfEmpty } from '../db/seed.ts';
@@ -18,21 +16,24 @@ import { putRegistryPhoto, registryPhoto } from '../repositories/authentication.
 import type { RunningServer } from '../server.ts';
 import { CARD_FACE_CONSENT } from '../services/authentication/identity.ts';
 import { FACE_CONSENT } from '../services/authentication.ts';
-import { totpCode } from '../services/staff-auth.ts';
 import { describeEachDatabase } from '../testing/databases.ts';
-import { type KioskKeys, newKioskKeys, provision, signedCall, startTestServer } from '../testing/harness.ts';
+import {
+  demoHolderIds,
+  demoStaffSignIn,
+  kioskCalls,
+  pensionRowOf,
+  rowCounts,
+  staffTokenOf,
+  startWithKiosks,
+  type TestKiosk,
+  testKiosk,
+} from '../testing/face-checks.ts';
 import { recordIdentityVerification } from '../testing/identity-verification.ts';
 import { columnsHoldingImages } from '../testing/image-scan.ts';
 
 // The same small town as the authentication tests: every demo card holder is in it.
 const data = generateSeedData({ citizens: 300 });
-const holders = demoCardHolders(data);
-const personIdOf = (key: string): string => {
-  const holder = holders.find((h) => h.key === key);
-  const person = data.people.find((p) => p.identity.idNumber === holder?.identity.idNumber);
-  if (!person) throw new Error(`no demo card holder ${key}`);
-  return person.personId;
-};
+const personIdOf = demoHolderIds(data);
 
 const P = {
   status: Routes.identityCheckStatus.path,
@@ -62,44 +63,22 @@ const TABLES = [
   'authentication_requests',
   'face_lockouts',
 ];
-async function counts(db: Db): Promise<Record<string, number>> {
-  const result: Record<string, number> = {};
-  for (const table of TABLES) {
-    const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
-    result[table] = rows[0]?.n ?? -1;
-  }
-  return result;
-}
+const counts = (db: Db) => rowCounts(db, TABLES);
 
 describeEachDatabase(
   'identity checks (the face check before a card application)',
   (get) => {
     let server: RunningServer;
     let clock = T0;
-    const kiosk = { kioskId: DEMO_KIOSK_ID } as { kioskId: string } & KioskKeys;
-    const other = { kioskId: 'KIOSK-0002' } as { kioskId: string } & KioskKeys;
-    type Kiosk = typeof kiosk;
+    const kiosk = testKiosk(DEMO_KIOSK_ID);
+    const other = testKiosk('KIOSK-0002');
+    type Kiosk = TestKiosk;
 
-    const call = (path: string, body: unknown, at: Kiosk = kiosk) =>
-      signedCall(server, at, 'POST', path, { body, timestamp: clock });
-    const outcomeOf = (
-      personId: string,
-      consentId: string,
-      change: Partial<FaceOutcome> = {},
-    ): FaceOutcome => ({
-      personId,
-      consentId,
-      decision: 'match',
-      distance: 0.38,
-      threshold: 0.5,
-      framesUsed: 5,
-      liveness: { method: 'headTurn', result: 'live' },
-      modelVersion: 'face-api-1.7.15/ssd-mobilenetv1',
-      decidedAt: new Date(clock).toISOString(),
-      ...change,
-    });
-    const signed = (outcome: FaceOutcome, by: Kiosk = kiosk) =>
-      sign(null, Buffer.from(canonicalJson(outcome), 'utf8'), by.privateKey).toString('base64');
+    const { call, outcomeOf, signed } = kioskCalls(
+      () => server,
+      () => clock,
+      kiosk,
+    );
     const consentFor = async (personId: string, at: Kiosk = kiosk, granted = true): Promise<string> => {
       const reply = await call(
         P.consent,
@@ -115,25 +94,10 @@ describeEachDatabase(
       IdentityCheckStatus.parse((await call(P.status, { personId, purpose }, at)).json.data);
     const staffToken = async (at: Kiosk = kiosk): Promise<string> => {
       clock += 30_000;
-      const reply = await call(
-        P.signIn,
-        {
-          staffNumber: DEMO_STAFF.staffNumber,
-          password: DEMO_STAFF.password,
-          otp: totpCode(DEMO_STAFF.totpSecretBase32, clock),
-        },
-        at,
-      );
-      expect(reply.status, JSON.stringify(reply.json)).toBe(200);
-      return StaffSession.parse(reply.json.data).staffToken;
+      const reply = await call(P.signIn, demoStaffSignIn(clock), at);
+      return staffTokenOf(reply);
     };
-    const pensionRow = async (personId: string) =>
-      (
-        await get().db.query<{ status: string; last_authenticated_at: Date }>(
-          'SELECT status, last_authenticated_at FROM pensions WHERE person_id = $1',
-          [personId],
-        )
-      ).rows[0];
+    const pensionRow = (personId: string) => pensionRowOf(get().db, personId);
     const verificationRows = async (personId: string) =>
       (
         await get().db.query<{
@@ -153,11 +117,7 @@ describeEachDatabase(
 
     beforeAll(async () => {
       clock = T0;
-      server = await startTestServer(get().db, { now: () => clock });
-      for (const k of [kiosk, other]) {
-        Object.assign(k, newKioskKeys());
-        expect((await provision(server, k.kioskId, k.publicKeyPem)).status).toBe(200);
-      }
+      server = await startWithKiosks(get().db, () => clock, [kiosk, other]);
     });
     afterAll(() => server.close());
 

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/db.ts';
-import { insertAuthenticationRequest } from '../repositories/authentication.ts';
-import { insertIdentityVerification } from '../services/authentication/identity-store.ts';
+import { insertAuthenticationRequest, insertIdentityVerification } from '../repositories/authentication.ts';
+import { staffEvidence } from '../services/authentication/recording.ts';
 
 /**
  * For tests and harnesses that apply for cards without a kiosk's face check: records, directly in the database,
@@ -33,19 +33,8 @@ export async function recordIdentityVerification(
     kioskId: request.kioskId,
     purpose: 'cardIssuance',
     method: 'staff',
-    consentId: null,
     decision: null,
-    distance: null,
-    threshold: null,
-    framesUsed: null,
-    livenessMethod: null,
-    livenessResult: null,
-    modelVersion: null,
-    signedOutcome: null,
-    signature: null,
-    staffNumber,
-    reason: 'cannotUseCamera',
-    decidedAt: at,
+    ...staffEvidence(staffNumber, 'cannotUseCamera', at),
     verifiedAt: at,
     spotCheck: true,
     idempotencyKey,

@@ -3,13 +3,13 @@ import { NotFoundError } from '../../errors.ts';
 import { pensionAuthState } from '../../repositories/authentication.ts';
 import { personBasics } from '../../repositories/records.ts';
 import type { AuthenticationDeps } from '../authentication.ts';
-import { fingerprint, nowOf } from '../cases.ts';
+import { nowOf } from '../cases.ts';
 import type { AuthenticatedKiosk } from '../kiosk-auth.ts';
 import { requireStaff } from '../staff-auth.ts';
 import { personDetails, refuser } from './audit.ts';
-import { decideOnce, type KeyedRequest, storedAnswer } from './idempotency.ts';
+import { decideOnce, keyedRequest, storedAnswer } from './idempotency.ts';
 import { notPensioner } from './person.ts';
-import { newAuthentication, recordedDetails, writeAuthentication } from './recording.ts';
+import { newAuthentication, recordedDetails, staffEvidence, writeAuthentication } from './recording.ts';
 
 /**
  * A bank staff member signed in at this kiosk confirms the person in front of them: recorded with the staff
@@ -24,17 +24,11 @@ export async function assistedAuthentication(
   const action = 'authentication.assisted';
   const staff = await requireStaff(deps, kiosk, request.staffToken, action);
   const { idempotencyKey } = request;
-  const keyed: KeyedRequest = {
-    key: idempotencyKey,
-    kind: 'assisted',
-    kioskId: kiosk.kioskId,
-    requestHash: fingerprint({
-      kioskId: kiosk.kioskId,
-      personId: request.personId,
-      reason: request.reason,
-      staffNumber: staff.staffNumber,
-    }),
-  };
+  const keyed = keyedRequest('assisted', idempotencyKey, kiosk, {
+    personId: request.personId,
+    reason: request.reason,
+    staffNumber: staff.staffNumber,
+  });
   const stored = await storedAnswer<AuthenticationRecord>(deps.db, keyed);
   if (stored) return stored;
   const base = { actor: `staff:${staff.staffNumber}`, kioskId: kiosk.kioskId, action };
@@ -64,20 +58,7 @@ export async function assistedAuthentication(
         tx,
         record,
         { personId: request.personId, kioskId: kiosk.kioskId, idempotencyKey },
-        {
-          consentId: null,
-          staffNumber: staff.staffNumber,
-          reason: request.reason,
-          distance: null,
-          threshold: null,
-          framesUsed: null,
-          livenessMethod: null,
-          livenessResult: null,
-          modelVersion: null,
-          signedOutcome: null,
-          signature: null,
-          decidedAt: at,
-        },
+        staffEvidence(staff.staffNumber, request.reason, at),
         {
           ...base,
           result: 'authenticated',

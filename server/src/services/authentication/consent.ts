@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError, NotEligibleError, NotFoundError } from '../../errors.ts';
-import { appendAuditInTransaction } from '../../repositories/audit.ts';
+import { type AuditEntry, appendAuditInTransaction } from '../../repositories/audit.ts';
 import {
   type ConsentRecord,
+  type FacePurpose,
   findConsent,
   insertConsent,
   markPhotoServed,
@@ -36,13 +37,7 @@ export async function recordConsent(
   request: { personId: string; version: string; granted: boolean },
 ): Promise<{ consentId: string; expiresAt: string }> {
   const action = 'authentication.consent';
-  const person = await findPersonAudited(deps, kiosk, action, request.personId);
-  const details = {
-    ...personDetails(person, request.personId),
-    version: request.version,
-    granted: request.granted,
-  };
-  const refuse = refuser(deps.db, { ...actorOf(kiosk), action }, details);
+  const { details, refuse } = await consentAudit(deps, kiosk, action, request);
   if (request.version !== FACE_CONSENT.version) {
     return refuse(
       'INVALID_INPUT',
@@ -51,8 +46,39 @@ export async function recordConsent(
   }
   const refusal = notPensioner(await pensionAuthState(deps.db, request.personId));
   if (refusal) return refuse('NOT_ELIGIBLE', refusal);
+  return saveConsent(deps, kiosk, { ...request, purpose: 'qualification' }, { action, details });
+}
+
+/** A consent request's audit details (the person found or not, audited) and its refusal. */
+export async function consentAudit(
+  deps: AuthenticationDeps,
+  kiosk: AuthenticatedKiosk,
+  action: string,
+  request: { personId: string; version: string; granted: boolean },
+  extra: AuditEntry['details'] = {},
+) {
+  const person = await findPersonAudited(deps, kiosk, action, request.personId);
+  const details = {
+    ...personDetails(person, request.personId),
+    ...extra,
+    version: request.version,
+    granted: request.granted,
+  };
+  return { details, refuse: refuser(deps.db, { ...actorOf(kiosk), action }, details) };
+}
+
+/**
+ * Records the consent (or its refusal) for its purpose, given now at this kiosk and valid for
+ * authentication.consentMinutes, with its audit entry; what the kiosk is told.
+ */
+export async function saveConsent(
+  deps: AuthenticationDeps,
+  kiosk: AuthenticatedKiosk,
+  request: { personId: string; version: string; granted: boolean; purpose: FacePurpose },
+  audit: { action: string; details: AuditEntry['details'] },
+): Promise<{ consentId: string; expiresAt: string }> {
   const at = nowOf(deps);
-  const consent: ConsentRecord = {
+  const consent = {
     consentId: randomUUID(),
     personId: request.personId,
     kioskId: kiosk.kioskId,
@@ -60,6 +86,7 @@ export async function recordConsent(
     textVersion: request.version,
     recordedAt: at,
     expiresAt: new Date(at.getTime() + deps.config.authentication.consentMinutes * 60_000),
+    purpose: request.purpose,
   };
   await deps.db.transaction(async (tx) => {
     await insertConsent(tx, consent);
@@ -67,9 +94,9 @@ export async function recordConsent(
       tx,
       {
         ...actorOf(kiosk),
-        action,
+        action: audit.action,
         result: request.granted ? 'granted' : 'declined',
-        details: { ...details, consentId: consent.consentId },
+        details: { ...audit.details, consentId: consent.consentId },
       },
       at,
     );

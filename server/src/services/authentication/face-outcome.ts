@@ -3,19 +3,25 @@ import { canonicalJson, type FaceOutcome, type FaceOutcomeResponse, maskIdNumber
 import type { Queryable } from '../../db/db.ts';
 import { AuthError, InvalidInputError, NotFoundError } from '../../errors.ts';
 import { type AuditEntry, appendAuditInTransaction } from '../../repositories/audit.ts';
-import { findConsent, insertLockout, pensionAuthState } from '../../repositories/authentication.ts';
+import {
+  consentPurposeOf,
+  type FacePurpose,
+  findConsent,
+  insertFaceAttempt,
+  insertLockout,
+  pensionAuthState,
+} from '../../repositories/authentication.ts';
 import { findKiosk } from '../../repositories/kiosks.ts';
 import { type PersonBasics, personBasics } from '../../repositories/records.ts';
 import type { AuthenticationDeps, AuthenticationRules } from '../authentication.ts';
-import { fingerprint, nowOf } from '../cases.ts';
+import { nowOf } from '../cases.ts';
 import type { AuthenticatedKiosk } from '../kiosk-auth.ts';
 import { actorOf, refuser } from './audit.ts';
 import { consentProblem, consentRefused } from './consent.ts';
-import { decideOnce, type KeyedRequest, storedAnswer } from './idempotency.ts';
-import { consentPurposeOf, type FacePurpose, insertPurposeFaceAttempt } from './identity-store.ts';
+import { decideOnce, keyedRequest, storedAnswer } from './idempotency.ts';
 import { type LockState, lockStateOf } from './lockout.ts';
 import { notPensioner } from './person.ts';
-import { newAuthentication, recordedDetails, writeAuthentication } from './recording.ts';
+import { faceEvidence, newAuthentication, recordedDetails, writeAuthentication } from './recording.ts';
 
 /** Whether the kiosk's registered Ed25519 key signed canonicalJson(outcome). */
 async function outcomeSignedBy(
@@ -162,7 +168,7 @@ export async function recordFailedOutcome(
     mismatchesLeft: lockedUntil ? 0 : Math.max(0, rules.lockout.maxMismatches - failures),
   };
   await remember(answer);
-  await insertPurposeFaceAttempt(tx, {
+  await insertFaceAttempt(tx, {
     personId: outcome.personId,
     kioskId: kiosk.kioskId,
     consentId: outcome.consentId,
@@ -206,12 +212,7 @@ export async function recordFaceOutcome(
   const { idempotencyKey, outcome, signature } = request;
   const action = 'authentication.faceOutcome';
   const rules = deps.config.authentication;
-  const keyed: KeyedRequest = {
-    key: idempotencyKey,
-    kind: 'faceOutcome',
-    kioskId: kiosk.kioskId,
-    requestHash: fingerprint({ kioskId: kiosk.kioskId, outcome, signature }),
-  };
+  const keyed = keyedRequest('faceOutcome', idempotencyKey, kiosk, { outcome, signature });
   const base = { ...actorOf(kiosk), action };
   const details = outcomeDetails(outcome, idempotencyKey);
   const refuse = refuser(deps.db, base, details);
@@ -248,20 +249,7 @@ export async function recordFaceOutcome(
           tx,
           record,
           { personId: outcome.personId, kioskId: kiosk.kioskId, idempotencyKey },
-          {
-            consentId: outcome.consentId,
-            staffNumber: null,
-            reason: null,
-            distance: outcome.distance,
-            threshold: outcome.threshold,
-            framesUsed: outcome.framesUsed,
-            livenessMethod: outcome.liveness.method,
-            livenessResult: outcome.liveness.result,
-            modelVersion: outcome.modelVersion,
-            signedOutcome: canonicalJson(outcome),
-            signature,
-            decidedAt,
-          },
+          faceEvidence(outcome, signature, decidedAt),
           withDetails('authenticated', recordedDetails(record)),
           at,
         );

@@ -8,7 +8,9 @@ import {
   pensionAuthState,
   type StoredRequest,
 } from '../../repositories/authentication.ts';
+import { fingerprint } from '../cases.ts';
 import { isUniqueViolation } from '../enrollment.ts';
+import type { AuthenticatedKiosk } from '../kiosk-auth.ts';
 import { notPensioner } from './person.ts';
 
 /**
@@ -22,6 +24,19 @@ export interface KeyedRequest {
   kioskId: string;
   requestHash: string;
 }
+
+/** The request under its key: what the kiosk asked (`request`, with the kiosk's id) is kept as a fingerprint. */
+export const keyedRequest = (
+  kind: KeyedRequest['kind'],
+  key: string,
+  kiosk: AuthenticatedKiosk,
+  request: Record<string, unknown>,
+): KeyedRequest => ({
+  key,
+  kind,
+  kioskId: kiosk.kioskId,
+  requestHash: fingerprint({ kioskId: kiosk.kioskId, ...request }),
+});
 
 function sameOrConflict<T>(stored: StoredRequest<T>, request: KeyedRequest): T {
   if (stored.kind !== request.kind || stored.requestHash !== request.requestHash) {

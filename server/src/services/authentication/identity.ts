@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   type AssistReason,
-  canonicalJson,
   type FaceOutcome,
   type IdentityCheckPurpose,
   type IdentityCheckStatus,
@@ -12,23 +11,24 @@ import {
 import type { Queryable } from '../../db/db.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import { type AuditEntry, appendAudit, appendAuditInTransaction } from '../../repositories/audit.ts';
-import { hasRegistryPhoto } from '../../repositories/authentication.ts';
+import {
+  hasRegistryPhoto,
+  insertIdentityVerification,
+  latestIdentityVerification,
+  type NewIdentityVerification,
+} from '../../repositories/authentication.ts';
 import { personBasics } from '../../repositories/records.ts';
 import type { AuthenticationDeps } from '../authentication.ts';
-import { fingerprint, nowOf } from '../cases.ts';
+import { nowOf } from '../cases.ts';
 import type { AuthenticatedKiosk } from '../kiosk-auth.ts';
 import { requireStaff } from '../staff-auth.ts';
 import { actorOf, personDetails, refuser } from './audit.ts';
+import { consentAudit, saveConsent } from './consent.ts';
 import { checkOutcome, outcomeDetails, recordFailedOutcome, verifySignature } from './face-outcome.ts';
-import { decideOnceForPerson, type KeyedRequest, storedAnswer } from './idempotency.ts';
-import {
-  insertIdentityVerification,
-  insertPurposeConsent,
-  latestIdentityVerification,
-  type NewIdentityVerification,
-} from './identity-store.ts';
+import { decideOnceForPerson, keyedRequest, storedAnswer } from './idempotency.ts';
 import { lockStateOf } from './lockout.ts';
 import { findPersonAudited } from './person.ts';
+import { faceEvidence, staffEvidence } from './recording.ts';
 
 /**
  * Identity verification for a service other than qualification authentication (issue 4: the face check before a
@@ -121,42 +121,11 @@ export async function recordIdentityConsent(
   request: { personId: string; purpose: IdentityCheckPurpose; version: string; granted: boolean },
 ): Promise<{ consentId: string; expiresAt: string }> {
   const action = 'identity.consent';
-  const person = await findPersonAudited(deps, kiosk, action, request.personId);
-  const details = {
-    ...personDetails(person, request.personId),
-    purpose: request.purpose,
-    version: request.version,
-    granted: request.granted,
-  };
-  const refuse = refuser(deps.db, { ...actorOf(kiosk), action }, details);
+  const { details, refuse } = await consentAudit(deps, kiosk, action, request, { purpose: request.purpose });
   const expected = CONSENTS[request.purpose].version;
   if (request.version !== expected)
     return refuse('INVALID_INPUT', new InvalidInputError(`version: 授权书版本应为 ${expected}`, 'version'));
-  const at = nowOf(deps);
-  const consent = {
-    consentId: randomUUID(),
-    personId: request.personId,
-    kioskId: kiosk.kioskId,
-    granted: request.granted,
-    textVersion: request.version,
-    recordedAt: at,
-    expiresAt: new Date(at.getTime() + deps.config.authentication.consentMinutes * 60_000),
-    purpose: request.purpose,
-  };
-  await deps.db.transaction(async (tx) => {
-    await insertPurposeConsent(tx, consent);
-    await appendAuditInTransaction(
-      tx,
-      {
-        ...actorOf(kiosk),
-        action,
-        result: request.granted ? 'granted' : 'declined',
-        details: { ...details, consentId: consent.consentId },
-      },
-      at,
-    );
-  });
-  return { consentId: consent.consentId, expiresAt: consent.expiresAt.toISOString() };
+  return saveConsent(deps, kiosk, request, { action, details });
 }
 
 function verificationOf(v: NewIdentityVerification): IdentityVerification {
@@ -182,12 +151,7 @@ export async function recordIdentityFaceOutcome(
   const { idempotencyKey, outcome, signature, purpose } = request;
   const action = 'identity.faceOutcome';
   const rules = deps.config.authentication;
-  const keyed: KeyedRequest = {
-    key: idempotencyKey,
-    kind: 'faceOutcome',
-    kioskId: kiosk.kioskId,
-    requestHash: fingerprint({ kioskId: kiosk.kioskId, purpose, outcome, signature }),
-  };
+  const keyed = keyedRequest('faceOutcome', idempotencyKey, kiosk, { purpose, outcome, signature });
   const base = { ...actorOf(kiosk), action };
   const details = { ...outcomeDetails(outcome, idempotencyKey), purpose };
   const refuse = refuser(deps.db, base, details);
@@ -215,19 +179,8 @@ export async function recordIdentityFaceOutcome(
           kioskId: kiosk.kioskId,
           purpose,
           method: 'face',
-          consentId: outcome.consentId,
           decision: 'match',
-          distance: outcome.distance,
-          threshold: outcome.threshold,
-          framesUsed: outcome.framesUsed,
-          livenessMethod: outcome.liveness.method,
-          livenessResult: outcome.liveness.result,
-          modelVersion: outcome.modelVersion,
-          signedOutcome: canonicalJson(outcome),
-          signature,
-          staffNumber: null,
-          reason: null,
-          decidedAt,
+          ...faceEvidence(outcome, signature, decidedAt),
           // The kiosk's clock may run ahead: a verification never counts from the future.
           verifiedAt: decidedAt.getTime() > at.getTime() ? at : decidedAt,
           spotCheck: false,
@@ -281,18 +234,12 @@ export async function recordIdentityAssisted(
   const action = 'identity.assisted';
   const staff = await requireStaff(deps, kiosk, request.staffToken, action);
   const { idempotencyKey, personId, purpose } = request;
-  const keyed: KeyedRequest = {
-    key: idempotencyKey,
-    kind: 'assisted',
-    kioskId: kiosk.kioskId,
-    requestHash: fingerprint({
-      kioskId: kiosk.kioskId,
-      personId,
-      purpose,
-      reason: request.reason,
-      staffNumber: staff.staffNumber,
-    }),
-  };
+  const keyed = keyedRequest('assisted', idempotencyKey, kiosk, {
+    personId,
+    purpose,
+    reason: request.reason,
+    staffNumber: staff.staffNumber,
+  });
   const stored = await storedAnswer<IdentityVerification>(deps.db, keyed);
   if (stored) return stored;
   const base = { actor: `staff:${staff.staffNumber}`, kioskId: kiosk.kioskId, action };
@@ -319,19 +266,8 @@ export async function recordIdentityAssisted(
       kioskId: kiosk.kioskId,
       purpose,
       method: 'staff',
-      consentId: null,
       decision: null,
-      distance: null,
-      threshold: null,
-      framesUsed: null,
-      livenessMethod: null,
-      livenessResult: null,
-      modelVersion: null,
-      signedOutcome: null,
-      signature: null,
-      staffNumber: staff.staffNumber,
-      reason: request.reason,
-      decidedAt: at,
+      ...staffEvidence(staff.staffNumber, request.reason, at),
       verifiedAt: at,
       spotCheck: true,
       idempotencyKey,

@@ -1,9 +1,12 @@
 import type { Queryable } from '../../db/db.ts';
 import { chinaClock } from '../../documents/content.ts';
 import { NotEligibleError } from '../../errors.ts';
-import { countLockoutFailures, latestLockoutEnd } from '../../repositories/authentication.ts';
+import {
+  countLockoutFailures,
+  lastIdentityVerifiedAt,
+  latestLockoutEnd,
+} from '../../repositories/authentication.ts';
 import type { AuthenticationRules } from '../authentication.ts';
-import { lastIdentityVerifiedAt } from './identity-store.ts';
 
 export interface LockState {
   lockedUntil: Date | null;

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { AuthenticationRecord } from '@sik/contract';
+import { type AssistReason, type AuthenticationRecord, canonicalJson, type FaceOutcome } from '@sik/contract';
 import type { Queryable } from '../../db/db.ts';
 import { type AuditEntry, appendAuditInTransaction } from '../../repositories/audit.ts';
 import {
+  type CheckEvidence,
   insertAuthentication,
   markPensionAuthenticated,
-  type NewAuthentication,
   type PensionAuthState,
 } from '../../repositories/authentication.ts';
 import { validUntilOf } from './validity.ts';
@@ -30,18 +30,39 @@ export function newAuthentication(
 }
 
 /** How the face check or the staff member decided: the columns that differ between the two methods. */
-export type Evidence = Omit<
-  NewAuthentication,
-  | 'authenticationId'
-  | 'personId'
-  | 'method'
-  | 'kioskId'
-  | 'authenticatedAt'
-  | 'validUntil'
-  | 'spotCheck'
-  | 'pensionResumed'
-  | 'idempotencyKey'
->;
+export type Evidence = CheckEvidence;
+
+/** The evidence of the kiosk's signed face-check outcome (kept as the canonical JSON it signed). */
+export const faceEvidence = (outcome: FaceOutcome, signature: string, decidedAt: Date): Evidence => ({
+  consentId: outcome.consentId,
+  staffNumber: null,
+  reason: null,
+  distance: outcome.distance,
+  threshold: outcome.threshold,
+  framesUsed: outcome.framesUsed,
+  livenessMethod: outcome.liveness.method,
+  livenessResult: outcome.liveness.result,
+  modelVersion: outcome.modelVersion,
+  signedOutcome: canonicalJson(outcome),
+  signature,
+  decidedAt,
+});
+
+/** The evidence of a staff member's confirmation at `at`: who and why, no face check. */
+export const staffEvidence = (staffNumber: string, reason: AssistReason, at: Date): Evidence => ({
+  consentId: null,
+  staffNumber,
+  reason,
+  distance: null,
+  threshold: null,
+  framesUsed: null,
+  livenessMethod: null,
+  livenessResult: null,
+  modelVersion: null,
+  signedOutcome: null,
+  signature: null,
+  decidedAt: at,
+});
 
 /** The audit details every recorded authentication has. */
 export const recordedDetails = (record: AuthenticationRecord) => ({

@@ -4,6 +4,7 @@
  */
 import { benchFace } from './face.ts';
 import { benchIdCardRead } from './idcard.ts';
+import { benchIssuance } from './issuance.ts';
 import { benchPayments } from './payments.ts';
 import { benchPdf } from './pdf.ts';
 import { type BenchResult, printTable, writeResults } from './results-file.ts';
@@ -40,6 +41,7 @@ results.push(...(await benchServerLookup()));
 results.push(...described(await benchPdf()));
 results.push(...described(await benchPayments()));
 results.push(...(await benchFace()));
+results.push(...(await benchIssuance()));
 writeResults('bench/results.json', results);
 printTable(results);
 process.exit(0);

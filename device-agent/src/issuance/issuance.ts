@@ -134,6 +134,9 @@ class Issuance {
             .some((e) => e.id !== this.entryId && e.data.chipSerial === serial)
         )
           throw new Stop(this.outcome('serverError', false, MESSAGES.serverError), true);
+        // Nor one that may still be inside the printer (recovery could not put it away).
+        if ((await this.printerStatus())?.card !== 'none')
+          throw await this.stuck('a half-made card of this application may still be inside the printer');
         // A card of this application left half-made with no entry (its journal lost): spoil it first.
         const spoiled = await this.server(() =>
           this.deps.server.spoil({

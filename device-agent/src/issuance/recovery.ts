@@ -112,8 +112,10 @@ async function putAwayCardInside(
     log.warn({ detail: put.detail }, 'card inside the printer could not be put away');
     return 'notNow';
   }
-  if (owner) deps.journal.note(owner.id, { phase: 'rejecting' });
-  else {
+  if (owner) {
+    deps.journal.note(owner.id, { phase: 'rejecting' });
+    deps.onPhase?.('rejecting');
+  } else {
     // Nobody's entry knows this card: book the blank spoiled if it was never bound, else staff must look.
     const spoiled = serial ? await server.spoilBlank({ chipSerial: serial, reason: 'recovered' }) : null;
     if (!spoiled?.ok)

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryTransportPair } from '../../transport/memory.ts';
 import { type CommandName, encodeCommand, encodePrintJob } from './protocol/commands.ts';
 import { ReplyParser } from './protocol/stream.ts';
@@ -39,7 +39,7 @@ async function setup(options: ConstructorParameters<typeof CardPrinterSimulator>
     await pair.a.close();
     await simulator.stop();
   });
-  return { simulator, send, cmd };
+  return { simulator, send, cmd, write: (bytes: Uint8Array) => pair.a.write(bytes) };
 }
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -48,6 +48,20 @@ afterEach(async () => {
 });
 
 describe('card printer simulator (bytes in, text out)', () => {
+  it('drops a print job whose bytes stop coming (a host killed mid-transfer), and answers commands again', async () => {
+    const { simulator, cmd, write } = await setup({ printJobGapMs: 100 });
+    expect(await cmd('inputFromFeeder')).toBe('OK');
+    expect(await cmd('toContact')).toBe('OK');
+    const job = encodePrintJob(fakePng('cut-off'));
+    await write(job.subarray(0, Math.floor(job.length / 2)));
+    const parser = (simulator as unknown as { parser: { inPrintJob: boolean } }).parser;
+    await vi.waitFor(() => expect(parser.inPrintJob).toBe(true));
+    await vi.waitFor(() => expect(parser.inPrintJob).toBe(false), { timeout: 5000 });
+    // Without the data timeout this ESC would be read as image bytes and never answered.
+    expect(await cmd('cardPosition')).toBe('SMART CARD');
+    expect(simulator.state.cardsPrinted).toBe(0);
+  });
+
   it('picks, prints, presents; keeps the image and the serial', async () => {
     const { simulator, cmd, send } = await setup({ timing: { takeMs: 60_000 } });
     expect(await cmd('hostHandlesErrors')).toBe('OK');

@@ -92,6 +92,8 @@ export interface CardPrinterSimulatorOptions {
   rejectBoxCapacity?: number;
   /** The near-empty sensor trips at this many cards or fewer. */
   nearEmptyAt?: number;
+  /** A print job whose bytes pause this long is dropped (default 1000 ms). */
+  printJobGapMs?: number;
   logger?: Logger;
 }
 
@@ -126,6 +128,8 @@ class Refusal extends Error {
  */
 export class CardPrinterSimulator {
   private readonly parser = new CommandParser();
+  private jobTimer: NodeJS.Timeout | null = null;
+  private readonly printJobGapMs: number;
   private readonly timing: CardPrinterSimulatorTiming;
   private readonly log: Logger;
   private feeder: string[];
@@ -158,6 +162,7 @@ export class CardPrinterSimulator {
     this.ribbonPanels = options.ribbonPanels ?? 200;
     this.rejectBoxCapacity = options.rejectBoxCapacity ?? 30;
     this.nearEmptyAt = options.nearEmptyAt ?? 5;
+    this.printJobGapMs = options.printJobGapMs ?? 1000;
     this.log = options.logger ?? createLogger('card-printer-simulator');
   }
 
@@ -167,10 +172,29 @@ export class CardPrinterSimulator {
       for (const input of this.parser.push(chunk)) {
         this.queue = this.queue.then(() => this.handle(input)).catch(() => undefined);
       }
+      this.watchPrintJob();
     });
   }
 
+  /**
+   * A print job whose bytes stop for `printJobGapMs` is dropped, as a printer's data timeout does (UNCONFIRMED:
+   * the vendor's figure): a host that died mid-transfer must not leave every later command read as image bytes.
+   */
+  private watchPrintJob(): void {
+    if (this.jobTimer) clearTimeout(this.jobTimer);
+    this.jobTimer = null;
+    if (!this.parser.inPrintJob) return;
+    this.jobTimer = setTimeout(() => {
+      this.jobTimer = null;
+      const received = this.parser.abandonPrintJob();
+      if (received !== null) this.log.warn({ received }, 'print job data stopped coming: job dropped');
+    }, this.printJobGapMs);
+    this.jobTimer.unref?.();
+  }
+
   async stop(): Promise<void> {
+    if (this.jobTimer) clearTimeout(this.jobTimer);
+    this.jobTimer = null;
     this.unsubscribe?.();
     this.unsubscribe = null;
     if (this.takeTimer) clearTimeout(this.takeTimer);

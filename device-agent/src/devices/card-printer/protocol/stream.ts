@@ -49,6 +49,24 @@ export class CommandParser {
   private filled = 0;
   private format = '';
 
+  /** Whether a print job's image bytes are still expected. */
+  get inPrintJob(): boolean {
+    return this.state === 'payload';
+  }
+
+  /**
+   * Drops a print job whose bytes stopped coming (the host died mid-transfer): the next ESC is a command again.
+   * Returns how many bytes of the job had arrived, or null when no job was open.
+   */
+  abandonPrintJob(): number | null {
+    if (this.state !== 'payload') return null;
+    const received = this.filled;
+    this.state = 'idle';
+    this.payload = new Uint8Array(0);
+    this.filled = 0;
+    return received;
+  }
+
   push(chunk: Uint8Array): DeviceInput[] {
     const out: DeviceInput[] = [];
     let i = 0;

@@ -1,9 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultCardsConfig } from '@sik/config';
-import { blankSerialRange, DEMO_BLANKS, DEMO_KIOSK_ID, DEMO_STAFF, generateSeedData } from '@sik/seeds';
+import { blankSerialRange, DEMO_BLANKS, DEMO_KIOSK_ID, generateSeedData } from '@sik/seeds';
 import { renderCardFace } from '../device-agent/src/cards/card-face.ts';
 import { createCardPrinterDriver } from '../device-agent/src/devices/card-printer/driver.ts';
 import {
@@ -24,9 +23,14 @@ import { DEFAULT_ISSUANCE_CONFIG, type IssuanceDeps } from '../device-agent/src/
 import { Journal } from '../device-agent/src/journal/journal.ts';
 import { createServerClient } from '../device-agent/src/server-client/client.ts';
 import { createRootLogger } from '../server/src/log.ts';
-import { putRegistryPhoto } from '../server/src/repositories/authentication.ts';
 import { startServer } from '../server/src/server.ts';
 import { newKioskKeys, provision, testConfig } from '../server/src/testing/harness.ts';
+import {
+  anyRegistryPhoto,
+  giveRegistryPhoto,
+  peopleWithoutCard,
+  staffVerified,
+} from '../tests/support/issuance-harness/people.ts';
 import { type BenchResult, median } from './results-file.ts';
 
 /**
@@ -94,28 +98,18 @@ export async function benchIssuance(options: { runs?: number } = {}): Promise<Be
       privateKey: keys.privateKey,
       timeoutMs: 10_000,
     });
-    const { rows: photos } = await server.db.query<{ jpeg: Uint8Array }>(
-      'SELECT jpeg FROM photo_registry LIMIT 1',
-    );
-    const photo = photos[0]?.jpeg;
-    if (!photo) throw new Error('the seed has no registry photo');
-    const { rows: people } = await server.db.query<{ person_id: string; name: string; id_number: string }>(
-      `SELECT p.person_id, p.name, p.id_number FROM people p
-       WHERE p.card_type = 'resident' AND p.birth_date < '2006-01-01'
-         AND NOT EXISTS (SELECT 1 FROM card_applications a WHERE a.person_id = p.person_id)
-       ORDER BY p.person_id LIMIT $1`,
-      [runs],
-    );
+    const photo = await anyRegistryPhoto(server.db);
+    const people = await peopleWithoutCard(server.db, runs);
     if (people.length < runs) throw new Error('not enough people without a card');
 
     // Fonts loaded once, as in an agent that has been running.
     await renderCardFace({
       name: '测试',
-      socialSecurityNumber: people[0]?.id_number ?? '',
+      socialSecurityNumber: people[0]?.idNumber ?? '',
       cardNumber: 'K00000000',
       bankName: '中国工商银行',
       issueDate: '2026-01',
-      photoJpeg: new Uint8Array(photo),
+      photoJpeg: photo,
     });
 
     const deps: IssuanceDeps = {
@@ -129,16 +123,11 @@ export async function benchIssuance(options: { runs?: number } = {}): Promise<Be
     const totals: number[] = [];
     const overheads: number[] = [];
     for (const person of people) {
-      await putRegistryPhoto(server.db, {
-        personId: person.person_id,
-        jpeg: new Uint8Array(photo),
-        source: 'demoFixture',
-        capturedOn: '2024-03-15',
-      });
-      await staffVerified(server.db, person.person_id);
+      await giveRegistryPhoto(server.db, person.personId, photo);
+      await staffVerified(server.db, person.personId, DEMO_KIOSK_ID);
       const outcome = await issueCard(
         deps,
-        { personId: person.person_id, name: person.name, idNumber: person.id_number },
+        person,
         'first',
         {
           choosePin: async () => ({ ok: true, pin: '147258' }),
@@ -176,21 +165,4 @@ export async function benchIssuance(options: { runs?: number } = {}): Promise<Be
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** The card application needs a recent identity verification at the kiosk: a staff confirmation, recorded here. */
-async function staffVerified(db: import('../server/src/db/db.ts').Db, personId: string): Promise<void> {
-  const key = randomUUID().replaceAll('-', '');
-  const at = new Date().toISOString();
-  await db.query(
-    `INSERT INTO authentication_requests (idempotency_key, kind, kiosk_id, request_hash, response, created_at)
-     VALUES ($1, 'assisted', $2, $3, '{}'::jsonb, $4)`,
-    [key, DEMO_KIOSK_ID, createHash('sha256').update(key).digest('hex'), at],
-  );
-  await db.query(
-    `INSERT INTO identity_verifications (verification_id, person_id, kiosk_id, purpose, method, staff_number,
-       reason, decided_at, verified_at, spot_check, idempotency_key)
-     VALUES ($1, $2, $3, 'cardIssuance', 'staff', $4, 'cannotUseCamera', $5, $5, true, $6)`,
-    [randomUUID(), personId, DEMO_KIOSK_ID, DEMO_STAFF.staffNumber, at, key],
-  );
 }

@@ -15,7 +15,7 @@ import {
   describeViolations,
   IssuanceHarness,
   runCrashPoints,
-} from '../tests/support/issuance-harness.ts';
+} from '../tests/support/issuance-harness/index.ts';
 
 const { values } = parseArgs({
   options: {

@@ -16,7 +16,7 @@ import {
   describeViolations,
   IssuanceHarness,
   runCrashPoints,
-} from './support/issuance-harness.ts';
+} from './support/issuance-harness/index.ts';
 
 const SEED = Number(process.env.SIK_CRASH_SEED ?? Date.now() % 2 ** 31);
 const POINTS = Number(process.env.SIK_CRASH_POINTS ?? 200);

@@ -1,25 +1,14 @@
 import type { CardApplicationKind } from '@sik/contract';
-import type {
-  CardHolder,
-  IssuanceCitizen,
-  IssuanceDeps,
-  IssuanceOutcome,
-  IssuancePhase,
-  IssuanceProgress,
-} from '../types.ts';
+import type { issueCard } from '../issuance.ts';
+import type { recoverIssuances } from '../recovery.ts';
+import type { IssuanceOutcome, IssuancePhase } from '../types.ts';
 
 /** What the crash child (crash-child.ts) and its harness say to each other, one JSON line at a time. */
 
+/** What --issuance must export: the lead's issueCard and recoverIssuances, or stand-ins with their types. */
 export interface IssuanceModule {
-  issueCard(
-    deps: IssuanceDeps,
-    holder: CardHolder,
-    kind: CardApplicationKind,
-    citizen: IssuanceCitizen,
-    progress: IssuanceProgress,
-    signal: AbortSignal,
-  ): Promise<IssuanceOutcome>;
-  recoverIssuances(deps: IssuanceDeps): Promise<{ recovered: number; open: number }>;
+  issueCard: typeof issueCard;
+  recoverIssuances: typeof recoverIssuances;
 }
 
 export interface IssueCommand {

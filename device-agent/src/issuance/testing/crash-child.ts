@@ -1,6 +1,6 @@
 /**
  * The crash child: the issuance part of the agent as its own process, for the crash tests and the soak
- * (tests/support/issuance-harness.ts). It builds real IssuanceDeps — the journal in --data-dir, the card printer
+ * (tests/support/issuance-harness/). It builds real IssuanceDeps — the journal in --data-dir, the card printer
  * and chip encoder DRIVERS over serial lines to the simulator process(es), the server's card routes over HTTP
  * signed with the kiosk key found in --data-dir, renderCardFace — runs recoverIssuances, then issues cards on
  * command, and is meant to be killed (SIGKILL) at any moment.

@@ -55,16 +55,33 @@ export type IdCardFault = z.infer<typeof IdCardFault>;
 /** Faults the card printer simulator can be told to produce (PROTOCOLS.md section 4 status set). */
 export const CardPrinterFault = z.enum([
   'none',
+  /** The feeder reports empty and picking fails (the stack itself is kept). */
   'feederEmpty',
+  /** A card jams: every movement fails and status shows a jam, until the fault is cleared. */
   'jam',
+  /** The next movement jams once; rejecting the card clears it (a misfeed the printer recovers from). */
   'jamOnce',
+  /** The ribbon is used up: status says so and printing fails. */
   'ribbonOut',
+  /** The reject box is full: status says so and rejecting fails. */
   'rejectBoxFull',
+  /** The cover is open: status says so and every movement fails. */
   'coverOpen',
+  /** A card presented in the output slot is never taken (the simulated citizen walks away). */
   'cardNotTaken',
 ]);
 export type CardPrinterFault = z.infer<typeof CardPrinterFault>;
 
 /** Faults the chip encoder simulator can be told to produce. */
-export const ChipEncoderFault = z.enum(['none', 'noCard', 'muteCard', 'writeError', 'readBackCorruption']);
+export const ChipEncoderFault = z.enum([
+  'none',
+  /** The contact station is empty (whatever card the simulator holds). */
+  'noCard',
+  /** The card's chip does not answer. */
+  'muteCard',
+  /** UPDATE RECORD and SET PIN fail with 6581 (memory failure). */
+  'writeError',
+  /** READ RECORD returns the stored record with one byte flipped. */
+  'readBackCorruption',
+]);
 export type ChipEncoderFault = z.infer<typeof ChipEncoderFault>;

@@ -48,6 +48,39 @@ function setup(lookup: () => Promise<Result<IdentityLookupResponse>> = async () 
   return { session, states, last };
 }
 
+/** A session whose one service opens a CaptureFlow, taken through greeting and home into the service. */
+async function inCaptureFlow() {
+  let flow: CaptureFlow | null = null;
+  let emit: (jpeg: Uint8Array) => void = () => {};
+  const frames: CameraFrame[] = [];
+  const session = new KioskSession({
+    kioskId: 'KIOSK-T',
+    services: [{ id: 'qualificationAuth', available: true }],
+    timing: { idleTimeoutSec: 60, warningSec: 20, greetingSec: 3 },
+    initialDevices: DEVICES,
+    lookup: async () => found,
+    createFlow: (_request, citizen, changed, sendFrame) => {
+      emit = sendFrame;
+      flow = new CaptureFlow({
+        citizen,
+        peripherals: {} as FlowContext['peripherals'],
+        journal: {} as FlowContext['journal'],
+        changed,
+        activity: () => undefined,
+      });
+      return flow;
+    },
+  });
+  session.onCameraFrame((frame) => frames.push(frame));
+  session.handleReaderEvent({ type: 'cardRead', identity, photo: new Uint8Array(4) });
+  await vi.waitFor(() => expect(session.state().phase).toBe('greeting'));
+  session.continueToHome();
+  session.openService('qualificationAuth');
+  const open = flow as CaptureFlow | null;
+  if (!open) throw new Error('no flow');
+  return { session, flow: open, frames, emit: (jpeg: Uint8Array) => emit(jpeg) };
+}
+
 describe('KioskSession', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
@@ -153,34 +186,7 @@ describe('KioskSession', () => {
   });
 
   it('passes camera frames to the screen only from the open flow while its capture step shows, and ends the flow with the visit', async () => {
-    const frames: CameraFrame[] = [];
-    let emit: (jpeg: Uint8Array) => void = () => {};
-    let flow: CaptureFlow | null = null;
-    const session = new KioskSession({
-      kioskId: 'KIOSK-T',
-      services: [{ id: 'qualificationAuth', available: true }],
-      timing: { idleTimeoutSec: 60, warningSec: 20, greetingSec: 3 },
-      initialDevices: DEVICES,
-      lookup: async () => found,
-      createFlow: (_request, citizen, changed, sendFrame) => {
-        emit = sendFrame;
-        flow = new CaptureFlow({
-          citizen,
-          peripherals: {} as FlowContext['peripherals'],
-          journal: {} as FlowContext['journal'],
-          changed,
-          activity: () => undefined,
-        });
-        return flow;
-      },
-    });
-    session.onCameraFrame((frame) => frames.push(frame));
-    session.handleReaderEvent({ type: 'cardRead', identity, photo: new Uint8Array(4) });
-    await vi.waitFor(() => expect(session.state().phase).toBe('greeting'));
-    session.continueToHome();
-    session.openService('qualificationAuth');
-    const open = flow as CaptureFlow | null;
-    if (!open) throw new Error('no flow');
+    const { session, flow: open, frames, emit } = await inCaptureFlow();
     emit(new Uint8Array([1]));
     expect(frames).toEqual([]);
     open.capturing(true);
@@ -196,32 +202,7 @@ describe('KioskSession', () => {
   });
 
   it('never times out a visit whose flow cannot be left (a card being made), and times it out once it can', async () => {
-    let flow: CaptureFlow | null = null;
-    const states: KioskState[] = [];
-    const session = new KioskSession({
-      kioskId: 'KIOSK-T',
-      services: [{ id: 'qualificationAuth', available: true }],
-      timing: { idleTimeoutSec: 60, warningSec: 20, greetingSec: 3 },
-      initialDevices: DEVICES,
-      lookup: async () => found,
-      createFlow: (_request, citizen, changed) => {
-        flow = new CaptureFlow({
-          citizen,
-          peripherals: {} as FlowContext['peripherals'],
-          journal: {} as FlowContext['journal'],
-          changed,
-          activity: () => undefined,
-        });
-        return flow;
-      },
-    });
-    session.onState((s) => states.push(s));
-    session.handleReaderEvent({ type: 'cardRead', identity, photo: new Uint8Array(4) });
-    await vi.waitFor(() => expect(session.state().phase).toBe('greeting'));
-    session.continueToHome();
-    session.openService('qualificationAuth');
-    const open = flow as CaptureFlow | null;
-    if (!open) throw new Error('no flow');
+    const { session, flow: open } = await inCaptureFlow();
     open.busy = true;
     await vi.advanceTimersByTimeAsync(200_000);
     expect(session.state().phase).toBe('service');

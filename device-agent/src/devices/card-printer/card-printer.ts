@@ -1,4 +1,4 @@
-import type { CompletionCode, DeviceState } from '@sik/contract';
+import { CardPrinterFault, type CompletionCode, type DeviceState } from '@sik/contract';
 
 /**
  * The card printer (Evolis-style command set, PROTOCOLS.md section 4) as the rest of the agent sees it, XFS4IoT
@@ -64,25 +64,9 @@ export type CardPrinterResult =
 
 export type CardPrinterEvent = { type: 'status'; status: CardPrinterStatus };
 
-/** Faults the card printer simulator can be told to produce (belongs in contract/ beside the other faults). */
-export const CARD_PRINTER_FAULTS = [
-  'none',
-  /** The feeder reports empty and picking fails (the stack itself is kept). */
-  'feederEmpty',
-  /** A card jams: every movement fails and status shows a jam, until the fault is cleared. */
-  'jam',
-  /** The next movement jams once; rejecting the card clears it (a misfeed the printer recovers from). */
-  'jamOnce',
-  /** The ribbon is used up: status says so and printing fails. */
-  'ribbonOut',
-  /** The reject box is full: status says so and rejecting fails. */
-  'rejectBoxFull',
-  /** The cover is open: status says so and every movement fails. */
-  'coverOpen',
-  /** A card presented in the output slot is never taken (the simulated citizen walks away). */
-  'cardNotTaken',
-] as const;
-export type CardPrinterFault = (typeof CARD_PRINTER_FAULTS)[number];
+/** Faults the card printer simulator can be told to produce: the contract's list, described there. */
+export const CARD_PRINTER_FAULTS = CardPrinterFault.options;
+export type { CardPrinterFault };
 
 /** Card image size at 300 dpi (CR80 card, PROTOCOLS.md section 4). */
 export const CARD_IMAGE_WIDTH = 1016;

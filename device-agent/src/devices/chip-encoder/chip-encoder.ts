@@ -1,4 +1,4 @@
-import type { CompletionCode, DeviceState } from '@sik/contract';
+import { ChipEncoderFault, type CompletionCode, type DeviceState } from '@sik/contract';
 import type { Ef05Data, Ef06Data, SsseFile, SsseRecord } from '@sik/contract/ssse';
 
 /**
@@ -63,19 +63,9 @@ export type ChipResult<T = Record<never, never>> =
 
 export type ChipEncoderEvent = { type: 'status'; status: ChipEncoderStatus };
 
-/** Faults the chip encoder simulator can be told to produce (belongs in contract/). */
-export const CHIP_ENCODER_FAULTS = [
-  'none',
-  /** The contact station is empty (whatever card the simulator holds). */
-  'noCard',
-  /** The card's chip does not answer. */
-  'muteCard',
-  /** UPDATE RECORD and SET PIN fail with 6581 (memory failure). */
-  'writeError',
-  /** READ RECORD returns the stored record with one byte flipped. */
-  'readBackCorruption',
-] as const;
-export type ChipEncoderFault = (typeof CHIP_ENCODER_FAULTS)[number];
+/** Faults the chip encoder simulator can be told to produce: the contract's list, described there. */
+export const CHIP_ENCODER_FAULTS = ChipEncoderFault.options;
+export type { ChipEncoderFault };
 
 export interface ChipEncoder {
   readonly status: ChipEncoderStatus;

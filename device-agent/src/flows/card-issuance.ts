@@ -7,10 +7,19 @@ import {
   maskName,
 } from '@sik/contract';
 import { issueCard } from '../issuance/issuance.ts';
-import type { CardView, IssuanceCitizen, IssuanceDeps, IssuanceOutcome } from '../issuance/types.ts';
+import {
+  type CardView,
+  DEFAULT_ISSUANCE_CONFIG,
+  type IssuanceCitizen,
+  type IssuanceDeps,
+  type IssuanceOutcome,
+} from '../issuance/types.ts';
+import { createLogger } from '../log.ts';
 import { type FaceCheckDeps, FaceVerification, type FaceVerificationResult } from './face-verification.ts';
 import { Flow, type FlowContext, FlowError } from './flow.ts';
 import type { FlowServices } from './services.ts';
+
+const log = createLogger('card-issuance');
 
 /** What the card flow needs besides the flow context: the issuance's devices, server and settings. */
 export type CardIssuing = Omit<IssuanceDeps, 'journal'>;
@@ -77,8 +86,9 @@ const STOP_REASONS = ['noStock', 'deviceFault', 'attemptsExhausted', 'notTaken',
 export class CardIssuanceFlow extends Flow {
   private matter: Matter | null = null;
   private activeCard: CardView | null = null;
-  private stagesDone: CardStage[] = [];
   private attempt = 1;
+  /** Counts the seconds shown on the PIN and take screens down, republishing the step once a second. */
+  private ticker: NodeJS.Timeout | null = null;
   private pinEntry: AbortController | null = null;
   /** The face check before an application; null when the flow was built without one (the server then refuses). */
   private readonly verification: FaceVerification<IdentityVerification> | null = null;
@@ -341,14 +351,10 @@ export class CardIssuanceFlow extends Flow {
     const { identity, personId } = this.ctx.citizen;
     const citizen: IssuanceCitizen = {
       choosePin: (signal) => this.choosePin(signal),
-      presented: (cardNumber) => {
-        this.stagesDone = [...new Set([...this.stagesDone, 'pin' as const])];
-        this.show({
-          type: 'cardTake',
-          maskedCardNumber: maskCardNumber(cardNumber),
-          secondsLeft: Math.round(issuing.config.takeTimeoutMs / 1000),
-        });
-      },
+      presented: (cardNumber) =>
+        this.countDown(issuing.config.takeTimeoutMs, (secondsLeft) =>
+          this.show({ type: 'cardTake', maskedCardNumber: maskCardNumber(cardNumber), secondsLeft }),
+        ),
     };
     const outcome = await issueCard(
       { ...issuing, journal: this.ctx.journal },
@@ -364,17 +370,14 @@ export class CardIssuanceFlow extends Flow {
   }
 
   private showStage(stage: CardStage, attempt: number, notice: string | null): void {
-    if (attempt !== this.attempt) {
-      this.attempt = attempt;
-      this.stagesDone = [];
-    }
+    this.stopCountDown();
+    this.attempt = attempt;
     const at = CARD_STAGES.indexOf(stage);
-    this.stagesDone = CARD_STAGES.slice(0, at);
     const secondsLeft = CARD_STAGES.slice(at).reduce((sum, s) => sum + STAGE_SECONDS[s], 0);
     this.show({
       type: 'cardProgress',
       stage,
-      stagesDone: this.stagesDone,
+      stagesDone: CARD_STAGES.slice(0, at),
       secondsLeft,
       attempt,
       maxAttempts: this.issuing?.config.maxBlanks ?? 1,
@@ -386,15 +389,11 @@ export class CardIssuanceFlow extends Flow {
   private async choosePin(
     signal: AbortSignal,
   ): Promise<{ ok: true; pin: string } | { ok: false; reason: 'canceled' | 'timeout' | 'deviceError' }> {
-    const issuing = this.issuing;
-    if (!issuing) return { ok: false, reason: 'deviceError' };
-    const { pinLength, pinTimeoutMs } = issuing.config;
-    const seconds = Math.round(pinTimeoutMs / 1000);
     let mismatch = false;
     for (let round = 0; round < PIN_MISMATCHES; round++) {
-      const first = await this.pinOnce('new', mismatch, pinLength, pinTimeoutMs, seconds, signal);
+      const first = await this.pinOnce('new', mismatch, signal);
       if (!first.ok) return first;
-      const second = await this.pinOnce('repeat', false, pinLength, pinTimeoutMs, seconds, signal);
+      const second = await this.pinOnce('repeat', false, signal);
       if (!second.ok) return second;
       if (first.pin === second.pin) {
         this.showStage('pin', this.attempt, null);
@@ -402,29 +401,50 @@ export class CardIssuanceFlow extends Flow {
       }
       mismatch = true;
     }
+    log.info({ mismatches: PIN_MISMATCHES }, 'two different PINs typed too often: PIN setting given up');
     return { ok: false, reason: 'canceled' };
+  }
+
+  /** Shows `render(seconds left)` now and once a second until the next step replaces it. */
+  private countDown(ms: number, render: (secondsLeft: number) => void): void {
+    this.stopCountDown();
+    const until = Date.now() + ms;
+    const tick = () => render(Math.max(0, Math.ceil((until - Date.now()) / 1000)));
+    tick();
+    this.ticker = setInterval(tick, 1000);
+    this.ticker.unref?.();
+  }
+
+  private stopCountDown(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
   }
 
   private async pinOnce(
     phase: 'new' | 'repeat',
     mismatch: boolean,
-    pinLength: number,
-    timeoutMs: number,
-    secondsLeft: number,
     signal: AbortSignal,
   ): Promise<{ ok: true; pin: string } | { ok: false; reason: 'canceled' | 'timeout' | 'deviceError' }> {
-    const show = (keysEntered: number) =>
-      this.show({ type: 'cardPin', phase, keysEntered, pinLength, mismatch, secondsLeft });
-    show(0);
+    const { pinLength, pinTimeoutMs } = this.issuing?.config ?? DEFAULT_ISSUANCE_CONFIG;
+    let keysEntered = 0;
+    let secondsLeft = Math.round(pinTimeoutMs / 1000);
+    const show = () => this.show({ type: 'cardPin', phase, keysEntered, pinLength, mismatch, secondsLeft });
+    this.countDown(pinTimeoutMs, (left) => {
+      secondsLeft = left;
+      show();
+    });
     this.pinEntry = new AbortController();
-    const entered = await this.ctx.peripherals.enterCardPin(
-      { pinLength, timeoutMs },
-      (count) => {
-        this.ctx.activity();
-        show(count);
-      },
-      AbortSignal.any([signal, this.pinEntry.signal]),
-    );
+    const entered = await this.ctx.peripherals
+      .enterCardPin(
+        { pinLength, timeoutMs: pinTimeoutMs },
+        (count) => {
+          this.ctx.activity();
+          keysEntered = count;
+          show();
+        },
+        AbortSignal.any([signal, this.pinEntry.signal]),
+      )
+      .finally(() => this.stopCountDown());
     this.pinEntry = null;
     if (entered.ok) return { ok: true, pin: entered.pin };
     return {
@@ -435,6 +455,7 @@ export class CardIssuanceFlow extends Flow {
   }
 
   private showOutcome(outcome: IssuanceOutcome): void {
+    this.stopCountDown();
     if (outcome.ok) {
       const card = outcome.card;
       const until = card.validUntil ? `，有效期至${card.validUntil.replace(/-/g, '.')}` : '';
@@ -482,6 +503,7 @@ export class CardIssuanceFlow extends Flow {
   }
 
   override dispose(): void {
+    this.stopCountDown();
     this.pinEntry?.abort();
     super.dispose();
   }

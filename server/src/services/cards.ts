@@ -37,6 +37,7 @@ import {
 } from '../repositories/cards.ts';
 import { nextReference } from '../repositories/cases.ts';
 import { identityOf } from '../repositories/people.ts';
+import { actorOf } from './authentication/audit.ts';
 import { currentVerification } from './authentication/identity.ts';
 import { businessDay, type Clock, nowOf } from './cases.ts';
 import { isUniqueViolation } from './enrollment.ts';
@@ -83,11 +84,7 @@ function kioskAudit(
   details: Parameters<typeof appendAuditInTransaction>[1]['details'],
   at: Date,
 ): Promise<unknown> {
-  return appendAuditInTransaction(
-    tx,
-    { actor: `kiosk:${kiosk.kioskId}`, kioskId: kiosk.kioskId, action, result: 'ok', details },
-    at,
-  );
+  return appendAuditInTransaction(tx, { ...actorOf(kiosk), action, result: 'ok', details }, at);
 }
 
 export const cardView = (c: CardRecord): CardView => ({
@@ -464,6 +461,16 @@ export async function cardPhoto(
   if (card.status !== 'personalising') throw new ConflictError('该卡不在制作中', 'cardNumber');
   const photo = await registryPhoto(deps.db, card.personId);
   if (!photo) throw new NotEligibleError('照片库中没有您的照片，不能在本机制卡，请到柜台办理', 'photo');
+  // Every hand-out of a person's photo is on the record (ids only, never the image).
+  await deps.db.transaction((tx) =>
+    kioskAudit(
+      tx,
+      kiosk,
+      'card.photo',
+      { personId: card.personId, cardNumber: card.cardNumber },
+      nowOf(deps),
+    ),
+  );
   return { jpegBase64: Buffer.from(photo.jpeg).toString('base64') };
 }
 

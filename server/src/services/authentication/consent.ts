@@ -136,14 +136,7 @@ export async function referencePhotoFor(
   const refuse = refuser(deps.db, { ...actorOf(kiosk), action }, details);
   const problem = consentProblem(await findConsent(deps.db, request.consentId), request.personId, kiosk, at);
   if (problem) return refuse('NOT_ELIGIBLE', consentRefused(), { reason: problem });
-  const pension = await pensionAuthState(deps.db, request.personId);
-  const lock = await lockStateOf(
-    deps.db,
-    deps.config.authentication,
-    request.personId,
-    pension?.lastAuthenticatedAt ?? null,
-    at,
-  );
+  const lock = await lockStateOf(deps.db, deps.config.authentication, request.personId, at);
   if (lock.lockedUntil) return refuse('LOCKED', lockedRefused(lock.lockedUntil));
   const photo = await registryPhoto(deps.db, request.personId);
   if (!photo)

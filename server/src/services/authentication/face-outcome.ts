@@ -230,7 +230,7 @@ export async function recordFaceOutcome(
     outcome.personId,
     at,
     async (tx, pension, remember) => {
-      const lock = await lockStateOf(tx, rules, outcome.personId, pension.lastAuthenticatedAt, at);
+      const lock = await lockStateOf(tx, rules, outcome.personId, at);
       const withDetails = (result: string, extra: AuditEntry['details'] = {}): AuditEntry => ({
         ...base,
         result,

@@ -96,7 +96,7 @@ export async function identityCheckStatus(
   const now = nowOf(deps);
   const [photo, lock, current] = await Promise.all([
     hasRegistryPhoto(deps.db, personId),
-    lockStateOf(deps.db, deps.config.authentication, personId, null, now),
+    lockStateOf(deps.db, deps.config.authentication, personId, now),
     currentVerification(deps.db, personId, kiosk.kioskId, purpose, windowOf(deps, purpose), now),
   ]);
   await appendAudit(deps.db, {
@@ -171,7 +171,7 @@ export async function recordIdentityFaceOutcome(
     outcome.personId,
     at,
     async (tx, remember) => {
-      const lock = await lockStateOf(tx, rules, outcome.personId, null, at);
+      const lock = await lockStateOf(tx, rules, outcome.personId, at);
       if (isMatch && !lock.lockedUntil) {
         const verification: NewIdentityVerification = {
           verificationId: randomUUID(),

@@ -5,6 +5,7 @@ import {
   countLockoutFailures,
   lastIdentityVerifiedAt,
   latestLockoutEnd,
+  pensionAuthState,
 } from '../../repositories/authentication.ts';
 import type { AuthenticationRules } from '../authentication.ts';
 
@@ -23,14 +24,16 @@ export async function lockStateOf(
   q: Queryable,
   rules: AuthenticationRules,
   personId: string,
-  lastAuthenticatedAt: Date | null,
   now: Date,
 ): Promise<LockState> {
   const lastEnd = await latestLockoutEnd(q, personId);
   if (lastEnd && lastEnd.getTime() > now.getTime()) {
     return { lockedUntil: lastEnd, mismatchesLeft: 0, failures: rules.lockout.maxMismatches };
   }
+  // Whatever the purpose of the check asking, the same restarts count: the last authentication and the last
+  // identity verification of the person.
   const verifiedAt = await lastIdentityVerifiedAt(q, personId);
+  const lastAuthenticatedAt = (await pensionAuthState(q, personId))?.lastAuthenticatedAt ?? null;
   const since = Math.max(
     now.getTime() - rules.lockout.windowMinutes * 60_000,
     lastEnd?.getTime() ?? 0,

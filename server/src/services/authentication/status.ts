@@ -24,7 +24,7 @@ export async function authenticationStatus(
     pensionAuthState(deps.db, personId),
     hasRegistryPhoto(deps.db, personId),
   ]);
-  const lock = await lockStateOf(deps.db, rules, personId, pension?.lastAuthenticatedAt ?? null, now);
+  const lock = await lockStateOf(deps.db, rules, personId, now);
   const validUntil = pension ? validUntilOf(pension.lastAuthenticatedAt, rules.validityMonths) : null;
   const status: AuthenticationStatus = {
     pensioner: pension !== null,

@@ -1,5 +1,3 @@
-import type { A4Printer, A4PrinterStatus } from './a4-printer.ts';
-
 /** Test helpers for the A4 printer; not used at run time. */
 
 export { capturingLogger, delay, quietLogger } from '../idcard/testing.ts';
@@ -30,25 +28,4 @@ export function minimalPdf(text = 'SIK test page'): Uint8Array {
   return new Uint8Array(Buffer.from(pdf, 'latin1'));
 }
 
-/** Resolves once the printer's status satisfies the predicate (at once if it already does). */
-export function waitForStatus(
-  printer: A4Printer,
-  matches: (status: A4PrinterStatus) => boolean,
-  timeoutMs = 3000,
-): Promise<A4PrinterStatus> {
-  if (matches(printer.status)) return Promise.resolve(printer.status);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(
-        new Error(`status not reached within ${timeoutMs} ms (status ${JSON.stringify(printer.status)})`),
-      );
-    }, timeoutMs);
-    const off = printer.on((event) => {
-      if (event.type !== 'status' || !matches(event.status)) return;
-      clearTimeout(timer);
-      off();
-      resolve(event.status);
-    });
-  });
-}
+export { waitForStatus } from '../testing.ts';

@@ -1,32 +1,10 @@
-import type { CardPrinter, CardPrinterStatus } from './card-printer.ts';
 import { CARD_IMAGE_HEIGHT, CARD_IMAGE_WIDTH } from './card-printer.ts';
 
 /** Test helpers for the card printer; not used at run time. */
 
 export { quietLogger } from '../idcard/testing.ts';
 
-/** Resolves once the printer's status satisfies the predicate (at once if it already does). */
-export function waitForStatus(
-  printer: CardPrinter,
-  matches: (status: CardPrinterStatus) => boolean,
-  timeoutMs = 3000,
-): Promise<CardPrinterStatus> {
-  if (matches(printer.status)) return Promise.resolve(printer.status);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(
-        new Error(`status not reached within ${timeoutMs} ms (status ${JSON.stringify(printer.status)})`),
-      );
-    }, timeoutMs);
-    const off = printer.on((event) => {
-      if (!matches(event.status)) return;
-      clearTimeout(timer);
-      off();
-      resolve(event.status);
-    });
-  });
-}
+export { waitForStatus } from '../testing.ts';
 
 /**
  * A PNG header (signature + IHDR) of the given size followed by a marker: enough for the printer, which reads
